@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+// camrec: a record-and-replay frame recorder for Linux V4L2 cameras.
+// Dependencies point one way: camrec -> CamrecEngine/CamrecInspect -> CamrecStore and V4L2 -> C targets.
+import PackageDescription
+
+let package = Package(
+    name: "camrec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "camrec", targets: ["camrec"]),
+        .library(name: "CamrecStore", targets: ["CamrecStore"]),
+        .library(name: "CamrecEngine", targets: ["CamrecEngine"]),
+        .library(name: "CamrecInspect", targets: ["CamrecInspect"]),
+        .library(name: "V4L2", targets: ["V4L2"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C and system-library targets.
+        .target(name: "CV4L2", path: "Sources/CV4L2"),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CV4LConvert", path: "Sources/CV4LConvert", pkgConfig: "libv4lconvert",
+                       providers: [.apt(["libv4l-dev"])]),
+
+        // Swift modules.
+        .target(name: "V4L2", dependencies: ["CV4L2"]),
+        .target(name: "CamrecStore", dependencies: ["CZstd", "CSQLite",
+                                                    .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2",
+                                                     .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2"]),
+        .executableTarget(name: "camrec", dependencies: [
+            "CamrecStore", "CamrecEngine", "CamrecInspect", "V4L2",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Tests. LabTests need real V4L2 drivers and run inside the qemu lab (tools/v4l2-lab).
+        .testTarget(name: "CamrecStoreTests", dependencies: ["CamrecStore"]),
+        .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecEngine", "CamrecStore"]),
+        .testTarget(name: "CamrecCLITests", dependencies: ["CamrecStore"]),
+        .testTarget(name: "LabTests", dependencies: ["V4L2", "CamrecStore", "CamrecEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/videodev2.h>
+#include <libv4lconvert.h>

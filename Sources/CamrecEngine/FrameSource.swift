@@ -1,0 +1,41 @@
+import CamrecStore
+
+/// Where the recorder gets buffers from: the synthetic camera, or one or more V4L2 capture
+/// nodes. A source owns its buffers; the recorder hands each one back with `CapturedBuffer.release`
+/// as soon as its bytes are safe (compressed), the way a V4L2 buffer goes back with VIDIOC_QBUF.
+public protocol FrameSource: AnyObject, Sendable {
+    /// The streams this source produces; `CapturedBuffer.streamID` refers to `StreamDescription.id`.
+    var streams: [StreamDescription] { get }
+    /// A human description for stderr and the recording's metadata ("synthetic camera", "/dev/video0").
+    var sourceDescription: String { get }
+    /// Starts streaming (VIDIOC_STREAMON on every node).
+    func start() throws
+    /// Waits for the next buffers (poll) and returns those that are ready, possibly from several
+    /// streams, in the order they were dequeued. Returns an empty array when nothing arrived
+    /// within `timeoutMilliseconds`, and nil when the source has ended for good (a file ran out,
+    /// a device disappeared: `endReason` then says why).
+    func nextBuffers(timeoutMilliseconds: Int32) throws -> [CapturedBuffer]?
+    /// Why `nextBuffers` returned nil, when the source ended by itself.
+    var endReason: String? { get }
+    /// Stops streaming (VIDIOC_STREAMOFF), returning every buffer to the source. Idempotent.
+    func stop()
+}
+
+/// One buffer the source produced, with views of its planes' bytes that stay valid until
+/// `release` is called.
+public struct CapturedBuffer: @unchecked Sendable {
+    public var streamID: Int
+    public var metadata: BufferMetadata
+    /// The payload of each plane: `bytesUsed` bytes from the start of the plane.
+    public var planeBytes: [UnsafeRawBufferPointer]
+    /// Hands the buffer back to its source (VIDIOC_QBUF); called exactly once, from any thread.
+    public var release: @Sendable () -> Void
+
+    public init(streamID: Int, metadata: BufferMetadata, planeBytes: [UnsafeRawBufferPointer],
+                release: @escaping @Sendable () -> Void) {
+        self.streamID = streamID
+        self.metadata = metadata
+        self.planeBytes = planeBytes
+        self.release = release
+    }
+}
