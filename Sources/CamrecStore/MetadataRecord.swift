@@ -1,0 +1,75 @@
+import Foundation
+
+/// A JSON record carried in a zstd skippable frame (magic 0x184D2A51) inside a chunk: the
+/// recording's description and its streams at the start of every chunk, and each recorder
+/// note where it happened. With the plane headers this makes every chunk self-describing.
+public enum MetadataRecord: Sendable, Equatable {
+    case recording(RecordingInfo, streams: [StreamDescription])
+    case note(RecorderNote)
+
+    public static let skippableMagic: UInt32 = 0x184D_2A51
+    static let magic: UInt32 = 0x444D_5243  // "CRMD"
+
+    private struct Envelope: Codable {
+        var type: String
+        var recording: RecordingInfo?
+        var streams: [StreamDescription]?
+        var note: RecorderNote?
+    }
+
+    /// The record wrapped in its skippable frame.
+    public func encodedFrame() throws(StoreError) -> [UInt8] {
+        let envelope: Envelope
+        switch self {
+        case let .recording(info, streams):
+            envelope = Envelope(type: "recording", recording: info, streams: streams, note: nil)
+        case let .note(note):
+            envelope = Envelope(type: "note", recording: nil, streams: nil, note: note)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json: Data
+        do {
+            json = try encoder.encode(envelope)
+        } catch {
+            throw .invalid(path: "metadata record", reason: "cannot encode: \(error)")
+        }
+        var bytes = [UInt8]()
+        bytes.appendLittleEndian(Self.skippableMagic)
+        bytes.appendLittleEndian(UInt32(8 + json.count))
+        bytes.appendLittleEndian(Self.magic)
+        bytes.appendLittleEndian(UInt16(1))
+        bytes.appendLittleEndian(UInt16(0))
+        bytes.append(contentsOf: json)
+        return bytes
+    }
+
+    /// Parses the payload of a skippable frame (without its 8-byte frame header).
+    public init(payload: UnsafeRawBufferPointer, path: String, offset: Int64) throws(StoreError) {
+        guard payload.count >= 8,
+              UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 0, as: UInt32.self)) == Self.magic else {
+            throw .corrupt(path: path, offset: offset, reason: "skippable frame is not a camrec metadata record")
+        }
+        let json = Data(payload[8...])
+        let envelope: Envelope
+        do {
+            envelope = try JSONDecoder().decode(Envelope.self, from: json)
+        } catch {
+            throw .corrupt(path: path, offset: offset, reason: "metadata record is not valid JSON: \(error)")
+        }
+        switch envelope.type {
+        case "recording":
+            guard let info = envelope.recording, let streams = envelope.streams else {
+                throw .corrupt(path: path, offset: offset, reason: "recording record without recording or streams")
+            }
+            self = .recording(info, streams: streams)
+        case "note":
+            guard let note = envelope.note else {
+                throw .corrupt(path: path, offset: offset, reason: "note record without a note")
+            }
+            self = .note(note)
+        default:
+            throw .corrupt(path: path, offset: offset, reason: "unknown metadata record type '\(envelope.type)'")
+        }
+    }
+}

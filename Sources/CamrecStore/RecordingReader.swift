@@ -1,0 +1,219 @@
+import Foundation
+
+/// Opens a recording folder for reading: its description, its streams, its buffers and the
+/// bytes of any plane (decompressed and checked against the recorded checksum).
+public final class RecordingReader {
+    public let path: String
+    public let index: RecordingIndex
+    public let info: RecordingInfo
+    public let streams: [StreamDescription]
+    private var chunkNames: [Int64: String] = [:]
+    private var openChunks: [Int64: ChunkFileReader] = [:]
+    private let decoder: PlaneDecoder
+
+    /// Opens `path` read-only. Clear errors for a missing path, a folder that is not a recording
+    /// and an index from a newer camrec.
+    public init(path: String) throws(StoreError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .notFound(path: path)
+        }
+        guard isDirectory.boolValue else {
+            throw .notARecording(path: path, reason: "it is a file, not a recording folder")
+        }
+        let indexPath = path + "/index.sqlite"
+        guard FileManager.default.fileExists(atPath: indexPath) else {
+            let reason = FileManager.default.fileExists(atPath: path + "/chunks")
+                ? "it has chunks but no index.sqlite; run `camrec recover \(path)` to rebuild the index"
+                : "it has no index.sqlite"
+            throw .notARecording(path: path, reason: reason)
+        }
+        let index = try RecordingIndex.open(path: indexPath, readOnly: true)
+        self.index = index
+        self.path = path
+        (info, streams) = try Self.loadDescription(index: index, path: path)
+        decoder = try PlaneDecoder()
+        let chunks = try index.database.prepare("SELECT id, name FROM chunks")
+        while try chunks.step() {
+            chunkNames[chunks.int64(0)] = chunks.text(1)
+        }
+    }
+
+    private static func loadDescription(index: RecordingIndex, path: String) throws(StoreError)
+        -> (RecordingInfo, [StreamDescription]) {
+        let database = index.database
+        let recording = try database.prepare("""
+            SELECT format_version, camrec_version, host, command_line, start_wall_ns, start_monotonic_ns, source,
+                source_recording, source_device, request_tolerance_ns FROM recording WHERE id = 1
+            """)
+        guard try recording.step() else {
+            throw .notARecording(path: path, reason: "its index has no recording row; run `camrec recover \(path)`")
+        }
+        let info = RecordingInfo(
+            formatVersion: Int(recording.int64(0)), camrecVersion: recording.text(1), host: recording.text(2),
+            commandLine: recording.text(3), startWallNanoseconds: recording.int64(4),
+            startMonotonicNanoseconds: recording.int64(5), source: recording.text(6),
+            sourceRecording: recording.optionalText(7), sourceDevice: recording.optionalText(8),
+            requestToleranceNanoseconds: recording.int64(9))
+        let planes = try database.prepare(
+            "SELECT bytesperline, sizeimage FROM stream_planes WHERE stream_id = ? ORDER BY plane")
+        let rows = try database.prepare("""
+            SELECT id, name, kind, buffer_type, fourcc, width, height, field, colorspace, device_path, driver, card, bus_info
+            FROM streams ORDER BY id
+            """)
+        var streams: [StreamDescription] = []
+        while try rows.step() {
+            let id = Int(rows.int64(0))
+            try planes.bind([.integer(Int64(id))])
+            var layouts: [PlaneFormat] = []
+            while try planes.step() {
+                layouts.append(PlaneFormat(bytesPerLine: UInt32(clamping: planes.int64(0)),
+                                           sizeImage: UInt32(clamping: planes.int64(1))))
+            }
+            guard let kind = StreamKind(rawValue: rows.text(2)), let fourcc = FourCC(rows.text(4)) else {
+                throw .corrupt(path: path + "/index.sqlite", offset: 0, reason: "stream \(id) has an unknown kind or fourcc")
+            }
+            let device = rows.optionalText(9).map {
+                DeviceIdentity(path: $0, driver: rows.text(10), card: rows.text(11), busInfo: rows.text(12))
+            }
+            streams.append(StreamDescription(
+                id: id, name: rows.text(1), kind: kind,
+                format: StreamFormat(bufferType: UInt32(clamping: rows.int64(3)), fourcc: fourcc,
+                                     width: UInt32(clamping: rows.int64(5)), height: UInt32(clamping: rows.int64(6)),
+                                     field: UInt32(clamping: rows.int64(7)), colorspace: UInt32(clamping: rows.int64(8)),
+                                     planes: layouts),
+                device: device))
+        }
+        return (info, streams)
+    }
+
+    /// The stream with this name or number.
+    public func stream(named name: String) -> StreamDescription? {
+        streams.first { $0.name == name } ?? Int(name).flatMap { id in streams.first { $0.id == id } }
+    }
+
+    /// Buffers in recording order, optionally of one stream, with their plane locations.
+    public func buffers(streamID: Int? = nil, where condition: BufferCondition = .all) throws(StoreError) -> [IndexedBuffer] {
+        var sql = """
+            SELECT b.id, b.request_id, r.rule, b.stream_id, b.status, b.sequence, b.timestamp_ns, b.clock, b.flags, b.field,
+                   p.plane, p.bytesused, p.data_offset, p.length, p.chunk_id, p.offset, p.stored_size, p.raw_size,
+                   p.encoding, p.checksum
+            FROM buffers b JOIN requests r ON r.id = b.request_id LEFT JOIN planes p ON p.buffer_id = b.id
+            WHERE 1
+            """
+        var arguments: [SQLiteValue] = []
+        if let streamID {
+            sql += " AND b.stream_id = ?"
+            arguments.append(.integer(Int64(streamID)))
+        }
+        switch condition {
+        case .all: break
+        case let .sequence(sequence):
+            sql += " AND b.sequence = ?"
+            arguments.append(.integer(Int64(sequence)))
+        case let .bufferID(id):
+            sql += " AND b.id = ?"
+            arguments.append(.integer(id))
+        }
+        sql += " ORDER BY b.id, p.plane"
+        let statement = try index.database.prepare(sql)
+        try statement.bind(arguments)
+        var result: [IndexedBuffer] = []
+        while try statement.step() {
+            let bufferID = statement.int64(0)
+            if result.last?.bufferID != bufferID {
+                guard let status = BufferStatus(rawValue: statement.text(4)),
+                      let clock = TimestampClock(rawValue: statement.text(7)) else {
+                    throw .corrupt(path: index.path, offset: 0, reason: "buffer \(bufferID) has an unknown status or clock")
+                }
+                let join: RequestJoin = switch statement.text(2) {
+                case "sequence+timestamp": .sameSequenceAndTimestamp
+                case "timestamp-tolerance": .timestampWithinTolerance
+                default: .opened
+                }
+                result.append(IndexedBuffer(
+                    bufferID: bufferID, requestID: statement.int64(1), requestJoin: join,
+                    streamID: Int(statement.int64(3)),
+                    metadata: BufferMetadata(status: status, sequence: UInt32(truncatingIfNeeded: statement.int64(5)),
+                                             timestamp: Timestamp(nanoseconds: statement.int64(6), clock: clock),
+                                             flags: UInt32(truncatingIfNeeded: statement.int64(8)),
+                                             field: UInt32(truncatingIfNeeded: statement.int64(9)), planes: []),
+                    planes: []))
+            }
+            guard !statement.isNull(10), let encoding = statement.text(18) == "stored" ? PlaneEncoding.stored : .zstd as PlaneEncoding?,
+                  let checksum = UInt64(statement.text(19), radix: 16) else { continue }
+            let plane = PlaneMetadata(bytesUsed: UInt32(clamping: statement.int64(11)),
+                                      dataOffset: UInt32(clamping: statement.int64(12)),
+                                      length: UInt32(clamping: statement.int64(13)))
+            result[result.count - 1].metadata.planes.append(plane)
+            result[result.count - 1].planes.append(IndexedPlane(
+                metadata: plane,
+                location: ChunkLocation(chunkID: statement.int64(14), offset: statement.int64(15),
+                                        compressedLength: statement.int64(16)),
+                storedSize: UInt32(clamping: statement.int64(17)), encoding: encoding, checksum: checksum))
+        }
+        return result
+    }
+
+    /// The stored bytes of one plane, decompressed and verified.
+    public func readPlane(_ plane: IndexedPlane) throws(StoreError) -> [UInt8] {
+        let chunk = try chunkReader(plane.location.chunkID)
+        // Sizes come from the index: check them before allocating anything from them.
+        guard plane.location.compressedLength >= 0, plane.location.compressedLength <= chunk.size,
+              Int64(plane.storedSize) <= 1 << 32 else {
+            throw .corrupt(path: chunk.path, offset: plane.location.offset,
+                           reason: "the index gives a frame of \(plane.location.compressedLength) bytes in a chunk of \(chunk.size)")
+        }
+        let frame = try chunk.read(at: plane.location.offset, count: Int(plane.location.compressedLength))
+        let result: Result<[UInt8], StoreError> = frame.withUnsafeBytes { bytes in
+            Result { () throws(StoreError) in
+                try decoder.decode(bytes, storedSize: Int(plane.storedSize), checksum: plane.checksum,
+                                   path: chunk.path, offset: plane.location.offset)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Every plane of a buffer, concatenated in plane order: the exact bytes recorded.
+    public func readBuffer(_ buffer: IndexedBuffer) throws(StoreError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for plane in buffer.planes {
+            bytes.append(contentsOf: try readPlane(plane))
+        }
+        return bytes
+    }
+
+    /// The chunk file names the index knows, by chunk id.
+    public var chunks: [Int64: String] { chunkNames }
+
+    /// The absolute path of a chunk, refusing any name that would leave the recording's chunks folder.
+    public func chunkPath(_ chunkID: Int64) throws(StoreError) -> String {
+        guard let name = chunkNames[chunkID] else {
+            throw .corrupt(path: index.path, offset: 0, reason: "a plane points to chunk \(chunkID), which the index does not list")
+        }
+        return try Self.checkedChunkPath(recording: path, name: name)
+    }
+
+    /// `recording/chunks/name`, after checking that `name` is a plain file name.
+    public static func checkedChunkPath(recording: String, name: String) throws(StoreError) -> String {
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.contains("\0") else {
+            throw .invalid(path: recording, reason: "the index names chunk '\(name)', which is not a plain file name; "
+                           + "refusing to open it")
+        }
+        return recording + "/chunks/" + name
+    }
+
+    private func chunkReader(_ chunkID: Int64) throws(StoreError) -> ChunkFileReader {
+        if let reader = openChunks[chunkID] { return reader }
+        let reader = try ChunkFileReader(path: try chunkPath(chunkID))
+        openChunks[chunkID] = reader
+        return reader
+    }
+}
+
+/// Which buffers `RecordingReader.buffers` returns.
+public enum BufferCondition: Sendable {
+    case all
+    case sequence(UInt32)
+    case bufferID(Int64)
+}

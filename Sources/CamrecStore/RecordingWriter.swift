@@ -1,0 +1,183 @@
+import Foundation
+
+/// Writes a recording folder: chunk files of zstd frames and the SQLite index that points into
+/// them. A chunk rolls over by size and by age; it is synced (fdatasync) before the index
+/// transaction that points into it commits, so a crash loses at most the open chunk, and
+/// `camrec recover` can rebuild even that from its complete frames. Not thread-safe: one
+/// writer thread owns it.
+public final class RecordingWriter {
+    /// How chunks roll over.
+    public struct Options: Sendable {
+        /// Close a chunk once it holds this many bytes (default 64 MiB).
+        public var chunkSizeLimit: Int64
+        /// Close a chunk this long after it was opened (default 1 s).
+        public var chunkDurationNanoseconds: Int64
+        /// Replace an existing recording at the output path.
+        public var replaceExisting: Bool
+
+        public init(chunkSizeLimit: Int64 = 64 << 20, chunkDurationNanoseconds: Int64 = 1_000_000_000,
+                    replaceExisting: Bool = false) {
+            self.chunkSizeLimit = chunkSizeLimit
+            self.chunkDurationNanoseconds = chunkDurationNanoseconds
+            self.replaceExisting = replaceExisting
+        }
+    }
+
+    public let path: String
+    public let info: RecordingInfo
+    public let streams: [StreamDescription]
+    private let options: Options
+    private let chunksDirectory: String
+    private let index: RecordingIndex
+    private let metadataFrame: [UInt8]
+
+    private var chunk: ChunkFileWriter?
+    private var chunkCount: Int64 = 0
+    private var pendingBuffers: [IndexedBuffer] = []
+    private var pendingNotes: [RecorderNote] = []
+    private var nextNoteID: Int64 = 1
+    private var closed = false
+
+    /// Bytes handed to the writer (raw) and written to chunks (compressed), for the status line.
+    public private(set) var rawBytesWritten: Int64 = 0
+    public private(set) var storedBytesWritten: Int64 = 0
+
+    /// Creates the recording folder. Refuses an existing path unless `replaceExisting` is set,
+    /// and even then replaces only a camrec recording, never another folder or file.
+    public init(path: String, info: RecordingInfo, streams: [StreamDescription], options: Options = Options())
+        throws(StoreError) {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard options.replaceExisting else { throw .outputExists(path: path) }
+            guard isDirectory.boolValue, manager.fileExists(atPath: path + "/index.sqlite") else {
+                throw .invalid(path: path, reason: "exists and is not a camrec recording; --force replaces recordings only. "
+                               + "Choose another output.")
+            }
+            do {
+                try manager.removeItem(atPath: path)
+            } catch {
+                throw .invalid(path: path, reason: "cannot remove the existing recording: \(error.localizedDescription)")
+            }
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let parentPath = parent.isEmpty ? "." : parent
+        guard manager.fileExists(atPath: parentPath, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .io(operation: "create recording", path: path, errno: ENOENT)
+        }
+        if mkdir(path, 0o755) != 0 { throw .io(operation: "create recording folder", path: path, errno: errno) }
+        chunksDirectory = path + "/chunks"
+        if mkdir(chunksDirectory, 0o755) != 0 { throw .io(operation: "create folder", path: chunksDirectory, errno: errno) }
+        let index = try RecordingIndex.create(path: path + "/index.sqlite")
+        try index.database.transaction { () throws(StoreError) in
+            try index.insertRecording(info, streams: streams)
+        }
+        self.index = index
+        try syncDirectory(path)
+        metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
+        self.path = path
+        self.info = info
+        self.streams = streams
+        self.options = options
+    }
+
+    /// Appends one buffer (all its planes) to the open chunk, opening or rolling chunks as needed.
+    /// If the disk refuses the write, the partial buffer is cut off, everything before it is
+    /// committed, and the error is rethrown.
+    public func append(_ buffer: EncodedBuffer) throws(StoreError) {
+        let chunk = try openChunk()
+        let start = chunk.size
+        let startPlanes = chunk.planeCount
+        var planes: [IndexedPlane] = []
+        do {
+            for (index, plane) in buffer.planes.enumerated() {
+                let header = PlaneHeader(
+                    bufferID: buffer.bufferID, requestID: buffer.requestID, streamID: buffer.streamID,
+                    status: buffer.metadata.status, sequence: buffer.metadata.sequence,
+                    timestamp: buffer.metadata.timestamp, flags: buffer.metadata.flags, field: buffer.metadata.field,
+                    planeIndex: index, planeCount: buffer.planes.count, plane: plane.metadata,
+                    encoding: plane.encoding, requestJoin: buffer.requestJoin, storedSize: plane.storedSize,
+                    compressedSize: UInt32(plane.frame.count), checksum: plane.checksum)
+                try chunk.append(header.encodedFrame())
+                let offset = chunk.size
+                try chunk.append(plane.frame)
+                chunk.countPlane()
+                planes.append(IndexedPlane(
+                    metadata: plane.metadata,
+                    location: ChunkLocation(chunkID: chunkCount, offset: offset, compressedLength: Int64(plane.frame.count)),
+                    storedSize: plane.storedSize, encoding: plane.encoding, checksum: plane.checksum))
+                rawBytesWritten += Int64(plane.storedSize)
+                storedBytesWritten += Int64(plane.frame.count)
+            }
+        } catch {
+            chunk.truncate(to: start, planes: startPlanes)
+            try? rollChunk()
+            throw error
+        }
+        pendingBuffers.append(IndexedBuffer(
+            bufferID: buffer.bufferID, requestID: buffer.requestID, requestJoin: buffer.requestJoin,
+            streamID: buffer.streamID, metadata: buffer.metadata, planes: planes))
+        try rollIfDue()
+    }
+
+    /// Records a note of the recorder's own (a drop, an error, why it stopped), in the chunk and the index.
+    @discardableResult
+    public func addNote(kind: RecorderNote.Kind, streamID: Int? = nil, sequence: UInt32? = nil,
+                        message: String) throws(StoreError) -> RecorderNote {
+        let note = RecorderNote(id: nextNoteID, kind: kind, wallNanoseconds: MonotonicClock.wallNanoseconds(),
+                                streamID: streamID, sequence: sequence, message: message)
+        nextNoteID += 1
+        let chunk = try openChunk()
+        try chunk.append(MetadataRecord.note(note).encodedFrame())
+        pendingNotes.append(note)
+        return note
+    }
+
+    /// Closes the open chunk if it is older than the time limit; call it when idle so an idle
+    /// recorder still commits what it has.
+    public func rollIfDue(now: Int64 = MonotonicClock.nanoseconds()) throws(StoreError) {
+        guard let chunk else { return }
+        if chunk.size >= options.chunkSizeLimit || now - chunk.openedAtNanoseconds >= options.chunkDurationNanoseconds {
+            try rollChunk()
+        }
+    }
+
+    /// Syncs and closes the open chunk, then commits the index rows that point into it.
+    public func rollChunk() throws(StoreError) {
+        guard let chunk else { return }
+        self.chunk = nil
+        try chunk.syncAndClose()
+        let buffers = pendingBuffers
+        let notes = pendingNotes
+        pendingBuffers.removeAll(keepingCapacity: true)
+        pendingNotes.removeAll(keepingCapacity: true)
+        try index.database.transaction { () throws(StoreError) in
+            try index.insertChunk(id: chunkCount, name: chunk.name, sizeBytes: chunk.size, planes: chunk.planeCount)
+            for buffer in buffers { try index.insertBuffer(buffer) }
+            for note in notes { try index.insertNote(note) }
+        }
+    }
+
+    /// Writes a stop note, commits the last chunk, computes the per-stream statistics and
+    /// leaves the index as a single self-contained file (journal mode DELETE).
+    public func close(stopReason: String) throws(StoreError) {
+        guard !closed else { return }
+        closed = true
+        try addNote(kind: .stop, message: stopReason)
+        try rollChunk()
+        try index.database.transaction { () throws(StoreError) in
+            try StreamStatistics.recompute(in: index)
+        }
+        try index.database.execute("PRAGMA journal_mode = DELETE")
+    }
+
+    private func openChunk() throws(StoreError) -> ChunkFileWriter {
+        if let chunk { return chunk }
+        chunkCount += 1
+        let name = String(format: "%06lld.zst", chunkCount)
+        let chunk = try ChunkFileWriter(directory: chunksDirectory, name: name)
+        try chunk.append(metadataFrame)
+        self.chunk = chunk
+        return chunk
+    }
+}

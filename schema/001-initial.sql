@@ -1,0 +1,139 @@
+-- camrec index schema, version 1 (PRAGMA user_version = 1).
+-- Applied once to a new index.sqlite; never edited after release: later versions add files
+-- 002-..., 003-... that migrate from the previous one. Sources/CamrecStore/IndexSchema.swift
+-- embeds this text (a unit test checks they are identical).
+
+-- One row: who made the recording, where, when, from what.
+CREATE TABLE recording (
+    id                   INTEGER PRIMARY KEY CHECK (id = 1),
+    format_version       INTEGER NOT NULL,
+    camrec_version       TEXT    NOT NULL,
+    host                 TEXT    NOT NULL,
+    command_line         TEXT    NOT NULL,
+    start_wall_ns        INTEGER NOT NULL,  -- CLOCK_REALTIME at start
+    start_monotonic_ns   INTEGER NOT NULL,  -- CLOCK_MONOTONIC at the same instant
+    source               TEXT    NOT NULL,
+    source_recording     TEXT,              -- set by `replay --capture-to`
+    source_device        TEXT,
+    request_tolerance_ns INTEGER NOT NULL
+);
+
+-- One row per video or metadata node, with its negotiated format.
+CREATE TABLE streams (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL UNIQUE,
+    kind        TEXT    NOT NULL CHECK (kind IN ('video', 'meta')),
+    buffer_type INTEGER NOT NULL,           -- enum v4l2_buf_type
+    fourcc      TEXT    NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    field       INTEGER NOT NULL,           -- enum v4l2_field
+    colorspace  INTEGER NOT NULL,           -- enum v4l2_colorspace
+    device_path TEXT,
+    driver      TEXT,
+    card        TEXT,
+    bus_info    TEXT
+);
+
+CREATE TABLE stream_planes (
+    stream_id    INTEGER NOT NULL REFERENCES streams(id),
+    plane        INTEGER NOT NULL,
+    bytesperline INTEGER NOT NULL,
+    sizeimage    INTEGER NOT NULL,
+    PRIMARY KEY (stream_id, plane)
+);
+
+-- chunks/NNNNNN.zst files, in writing order.
+CREATE TABLE chunks (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL UNIQUE,     -- relative to chunks/, checked on read
+    size_bytes INTEGER NOT NULL,
+    planes     INTEGER NOT NULL
+);
+
+-- The buffers of several streams that belong to one captured moment.
+CREATE TABLE requests (
+    id           INTEGER PRIMARY KEY,
+    rule         TEXT    NOT NULL CHECK (rule IN ('single', 'sequence+timestamp', 'timestamp-tolerance')),
+    timestamp_ns INTEGER NOT NULL           -- of the buffer that opened it
+);
+
+CREATE TABLE buffers (
+    id           INTEGER PRIMARY KEY,
+    stream_id    INTEGER NOT NULL REFERENCES streams(id),
+    request_id   INTEGER NOT NULL REFERENCES requests(id),
+    status       TEXT    NOT NULL CHECK (status IN ('ok', 'error', 'cancelled')),
+    sequence     INTEGER NOT NULL,
+    timestamp_ns INTEGER NOT NULL,
+    clock        TEXT    NOT NULL,          -- monotonic | copy | unknown
+    flags        INTEGER NOT NULL,          -- v4l2_buffer.flags
+    field        INTEGER NOT NULL,
+    plane_count  INTEGER NOT NULL
+);
+CREATE INDEX buffers_by_stream_sequence ON buffers (stream_id, sequence);
+CREATE INDEX buffers_by_stream_timestamp ON buffers (stream_id, timestamp_ns);
+CREATE INDEX buffers_by_request ON buffers (request_id);
+
+-- Where every plane of every buffer lives.
+CREATE TABLE planes (
+    buffer_id   INTEGER NOT NULL REFERENCES buffers(id),
+    plane       INTEGER NOT NULL,
+    bytesused   INTEGER NOT NULL,
+    data_offset INTEGER NOT NULL,
+    length      INTEGER NOT NULL,
+    chunk_id    INTEGER NOT NULL REFERENCES chunks(id),
+    offset      INTEGER NOT NULL,           -- of the plane's zstd frame inside the chunk
+    stored_size INTEGER NOT NULL,           -- bytes of that zstd frame
+    raw_size    INTEGER NOT NULL,           -- bytes it decodes to
+    encoding    TEXT    NOT NULL CHECK (encoding IN ('zstd', 'stored')),
+    checksum    TEXT    NOT NULL,           -- XXH64 of the raw bytes, 16 hex digits
+    PRIMARY KEY (buffer_id, plane)
+) WITHOUT ROWID;
+CREATE INDEX planes_by_chunk ON planes (chunk_id, offset);
+
+-- What the recorder itself did or saw: its own drops, errors, why it stopped.
+CREATE TABLE notes (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT    NOT NULL CHECK (kind IN ('recorder_drop', 'error', 'stop', 'info')),
+    wall_ns   INTEGER NOT NULL,
+    stream_id INTEGER REFERENCES streams(id),
+    sequence  INTEGER,
+    message   TEXT    NOT NULL
+);
+
+-- Per-stream statistics, computed when the recording is closed (and by `camrec recover`),
+-- so `camrec info` is fast on big recordings.
+CREATE TABLE stream_stats (
+    stream_id          INTEGER PRIMARY KEY REFERENCES streams(id),
+    buffers            INTEGER NOT NULL,
+    ok                 INTEGER NOT NULL,
+    errors             INTEGER NOT NULL,
+    cancelled          INTEGER NOT NULL,
+    driver_drops       INTEGER NOT NULL,    -- frames missing from sequence gaps
+    recorder_drops     INTEGER NOT NULL,    -- buffers the recorder could not keep
+    first_timestamp_ns INTEGER,
+    last_timestamp_ns  INTEGER,
+    interval_p50_ns    INTEGER,
+    interval_p99_ns    INTEGER,
+    interval_max_ns    INTEGER,
+    raw_bytes          INTEGER NOT NULL,
+    stored_bytes       INTEGER NOT NULL
+);
+
+-- Views for one-line questions (see schema/README.md).
+CREATE VIEW frames AS
+    SELECT b.id AS buffer_id, s.name AS stream, b.request_id, b.status, b.sequence, b.timestamp_ns,
+           b.flags, b.field, b.plane_count,
+           (SELECT SUM(p.bytesused) FROM planes p WHERE p.buffer_id = b.id) AS bytesused,
+           (SELECT SUM(p.stored_size) FROM planes p WHERE p.buffer_id = b.id) AS stored_bytes
+    FROM buffers b JOIN streams s ON s.id = b.stream_id;
+
+CREATE VIEW gaps AS
+    SELECT stream, previous_sequence, sequence, sequence - previous_sequence - 1 AS missing,
+           previous_timestamp_ns, timestamp_ns
+    FROM (SELECT s.name AS stream, b.sequence, b.timestamp_ns,
+                 LAG(b.sequence) OVER w AS previous_sequence,
+                 LAG(b.timestamp_ns) OVER w AS previous_timestamp_ns
+          FROM buffers b JOIN streams s ON s.id = b.stream_id
+          WINDOW w AS (PARTITION BY b.stream_id ORDER BY b.id))
+    WHERE previous_sequence IS NOT NULL AND sequence > previous_sequence + 1;
