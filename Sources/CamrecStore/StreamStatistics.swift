@@ -18,6 +18,12 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
     public var rawBytes: Int64
     public var storedBytes: Int64
 
+    /// A stream with nothing recorded.
+    public static func empty(streamID: Int) -> StreamStatistics {
+        StreamStatistics(streamID: streamID, buffers: 0, ok: 0, errors: 0, cancelled: 0, driverDrops: 0,
+                         recorderDrops: 0, rawBytes: 0, storedBytes: 0)
+    }
+
     /// Computes the statistics of every stream from the index rows and replaces `stream_stats`.
     public static func recompute(in index: RecordingIndex) throws(StoreError) {
         let database = index.database

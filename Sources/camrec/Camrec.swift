@@ -5,5 +5,10 @@ struct Camrec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "camrec",
         abstract: "Record, inspect and replay multi-stream V4L2 camera captures, losslessly.",
-        subcommands: [])
+        discussion: """
+            A recording is a folder NAME.camrec with index.sqlite (where every plane of every buffer \
+            lives) and chunks/*.zst (the frames, standard zstd).
+            """,
+        version: "0.1.0",
+        subcommands: [Record.self, Info.self, Frames.self, Export.self, Recover.self])
 }

@@ -1,0 +1,96 @@
+import Foundation
+
+/// A fixed-capacity FIFO between threads: producers either wait or learn at once that it is
+/// full (the recorder then records a drop of its own instead of stalling the driver);
+/// consumers wait until an element arrives or the queue is closed.
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+    // All state is guarded by `condition`.
+    private let condition = NSCondition()
+    private var elements: [Element] = []
+    private var head = 0
+    private var closed = false
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Adds `element` unless the queue is full or closed; returns whether it was added.
+    func tryPush(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed, elements.count - head < capacity else { return false }
+        elements.append(element)
+        condition.signal()
+        return true
+    }
+
+    /// Takes the oldest element, waiting for one; nil once the queue is closed and empty.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == elements.count && !closed { condition.wait() }
+        guard head < elements.count else { return nil }
+        let element = elements[head]
+        head += 1
+        if head > 64 && head * 2 > elements.count {
+            elements.removeFirst(head)
+            head = 0
+        }
+        return element
+    }
+
+    /// No more elements will come; waiting consumers drain what is left, then get nil.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Puts results that workers finish in any order back into the order they were captured:
+/// `put(serial:)` from any thread, `next(timeout:)` from the one writer thread.
+final class Reorderer<Element: Sendable>: @unchecked Sendable {
+    // All state is guarded by `condition`.
+    private let condition = NSCondition()
+    private var waiting: [Int64: Element] = [:]
+    private var nextSerial: Int64 = 0
+    private var finalCount: Int64?
+
+    func put(serial: Int64, _ element: Element) {
+        condition.lock()
+        waiting[serial] = element
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Declares that serials 0..<count are all there will be.
+    func finish(count: Int64) {
+        condition.lock()
+        finalCount = count
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    enum Next {
+        case element(Element)
+        case timedOut
+        case finished
+    }
+
+    /// The element with the next serial, waiting up to `timeout` seconds.
+    func next(timeout: TimeInterval) -> Next {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            if let element = waiting.removeValue(forKey: nextSerial) {
+                nextSerial += 1
+                return .element(element)
+            }
+            if let finalCount, nextSerial >= finalCount { return .finished }
+            if !condition.wait(until: deadline) { return .timedOut }
+        }
+    }
+}

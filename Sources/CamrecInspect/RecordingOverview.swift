@@ -1,0 +1,78 @@
+import CamrecStore
+
+/// What `camrec info` shows: the recording, each stream with its format and statistics, and
+/// the recording-wide counts. Built from the statistics stored at close, so it is fast on big
+/// recordings.
+public struct RecordingOverview: Sendable {
+    /// One stream and its figures.
+    public struct Stream: Sendable {
+        public var description: StreamDescription
+        public var statistics: StreamStatistics
+        /// How its buffers were grouped into requests: rule name -> buffers.
+        public var grouping: [String: Int64]
+
+        /// Mean frame rate over the stream's duration.
+        public var meanRate: Double? {
+            guard let first = statistics.firstTimestampNanoseconds, let last = statistics.lastTimestampNanoseconds,
+                  last > first, statistics.buffers > 1 else { return nil }
+            return Double(statistics.buffers - 1) / (Double(last - first) / 1e9)
+        }
+
+        public var durationSeconds: Double {
+            guard let first = statistics.firstTimestampNanoseconds, let last = statistics.lastTimestampNanoseconds else { return 0 }
+            return Double(last - first) / 1e9
+        }
+    }
+
+    public var path: String
+    public var info: RecordingInfo
+    public var streams: [Stream]
+    public var requests: Int64
+    /// Requests that lack a buffer of some stream that was recording at the time.
+    public var incompleteRequests: Int64
+    public var requestRules: [String: Int64]
+    public var chunks: Int64
+    public var notes: [RecorderNote]
+
+    public init(reader: RecordingReader) throws(StoreError) {
+        let database = reader.index.database
+        path = reader.path
+        info = reader.info
+        let statistics = try StreamStatistics.load(from: reader.index)
+        let byStream = Dictionary(statistics.map { ($0.streamID, $0) }, uniquingKeysWith: { first, _ in first })
+        let grouping = try database.prepare("""
+            SELECT b.stream_id, CASE WHEN r.rule = 'single' THEN 'single' ELSE r.rule END, COUNT(*)
+            FROM buffers b JOIN requests r ON r.id = b.request_id GROUP BY b.stream_id, r.rule
+            """)
+        var groupingByStream: [Int: [String: Int64]] = [:]
+        while try grouping.step() {
+            groupingByStream[Int(grouping.int64(0)), default: [:]][grouping.text(1)] = grouping.int64(2)
+        }
+        streams = reader.streams.map { description in
+            Stream(description: description,
+                   statistics: byStream[description.id] ?? .empty(streamID: description.id),
+                   grouping: groupingByStream[description.id] ?? [:])
+        }
+        requests = try database.scalar("SELECT COUNT(*) FROM requests")
+        let rules = try database.prepare("SELECT rule, COUNT(*) FROM requests GROUP BY rule")
+        var requestRules: [String: Int64] = [:]
+        while try rules.step() { requestRules[rules.text(0)] = rules.int64(1) }
+        self.requestRules = requestRules
+        // A request is incomplete when it has fewer buffers than streams that recorded anything.
+        let activeStreams = Int64(streams.filter { $0.statistics.buffers > 0 }.count)
+        incompleteRequests = activeStreams > 1 ? try database.scalar("""
+            SELECT COUNT(*) FROM (SELECT request_id, COUNT(*) AS n FROM buffers GROUP BY request_id) WHERE n < ?
+            """, [.integer(activeStreams)]) : 0
+        chunks = try database.scalar("SELECT COUNT(*) FROM chunks")
+        let noteRows = try database.prepare(
+            "SELECT id, kind, wall_ns, stream_id, sequence, message FROM notes ORDER BY id")
+        var notes: [RecorderNote] = []
+        while try noteRows.step() {
+            notes.append(RecorderNote(
+                id: noteRows.int64(0), kind: RecorderNote.Kind(rawValue: noteRows.text(1)) ?? .info,
+                wallNanoseconds: noteRows.int64(2), streamID: noteRows.optionalInt64(3).map { Int($0) },
+                sequence: noteRows.optionalInt64(4).map { UInt32(truncatingIfNeeded: $0) }, message: noteRows.text(5)))
+        }
+        self.notes = notes
+    }
+}

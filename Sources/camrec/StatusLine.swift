@@ -1,0 +1,35 @@
+import CamrecEngine
+import Foundation
+
+/// The one-line live status on a terminal: buffers, rate, MB/s in and out, ratio, drops.
+final class StatusLine {
+    private let enabled: Bool
+    private let started = Date()
+    private var previous: (time: Date, buffers: Int64, raw: Int64, stored: Int64)?
+    private var shown = false
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func show(_ progress: Recorder.Progress) {
+        guard enabled else { return }
+        let now = Date()
+        let last = previous ?? (started, 0, 0, 0)
+        let seconds = max(0.001, now.timeIntervalSince(last.time))
+        let fps = Double(progress.buffers - last.buffers) / seconds
+        let inRate = Double(progress.rawBytes - last.raw) / seconds / 1e6
+        let outRate = Double(progress.storedBytes - last.stored) / seconds / 1e6
+        let ratio = progress.storedBytes > 0 ? Double(progress.rawBytes) / Double(progress.storedBytes) : 0
+        previous = (now, progress.buffers, progress.rawBytes, progress.storedBytes)
+        let line = String(format: "\r%8lld buffers  %6.1f buf/s  in %7.1f MB/s  out %7.1f MB/s  ratio %5.2f  drops: driver %lld, recorder %lld ",
+                          progress.buffers, fps, inRate, outRate, ratio, progress.driverDrops, progress.recorderDrops)
+        writeStandardError(line)
+        shown = true
+    }
+
+    func finish() {
+        if shown { writeStandardError("\n") }
+        shown = false
+    }
+}
