@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CV4LConvert", path: "Sources/CV4LConvert", pkgConfig: "libv4lconvert",
                        providers: [.apt(["libv4l-dev"])]),
 
@@ -33,7 +35,7 @@ let package = Package(
                                                     .product(name: "Logging", package: "swift-log")]),
         .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2",
                                                      .product(name: "Logging", package: "swift-log")]),
-        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2"]),
+        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2", "CPNG"]),
         .executableTarget(name: "camrec", dependencies: [
             "CamrecStore", "CamrecEngine", "CamrecInspect", "V4L2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,6 +45,7 @@ let package = Package(
         // Tests. LabTests need real V4L2 drivers and run inside the qemu lab (tools/v4l2-lab).
         .testTarget(name: "CamrecStoreTests", dependencies: ["CamrecStore"]),
         .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecEngine", "CamrecStore"]),
+        .testTarget(name: "CamrecInspectTests", dependencies: ["CamrecInspect", "CamrecStore", "CamrecEngine"]),
         .testTarget(name: "CamrecCLITests", dependencies: ["CamrecStore"]),
         .testTarget(name: "LabTests", dependencies: ["V4L2", "CamrecStore", "CamrecEngine"]),
     ],
