@@ -102,19 +102,26 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
             }
             if wait > 0 { sleepNanoseconds(wait) }
         }
-        frameNumber &+= 1
         if let every = options.dropEvery, every > 0, frame > 0, Int(frame) % every == 0 {
+            frameNumber &+= 1
             return []
         }
-        // A driver with no free buffer for this frame skips it, losing the sequence number.
+        // A driver with no free buffer for this frame skips it, losing the sequence number. Unpaced,
+        // there is no deadline to miss: the camera waits for a buffer instead.
         var slots: [Int] = []
         for pool in pools {
             guard let slot = pool.take() else {
                 for (taken, owner) in zip(slots, pools) { owner.give(taken) }
+                if options.unpaced {
+                    sleepNanoseconds(200_000)
+                } else {
+                    frameNumber &+= 1
+                }
                 return []
             }
             slots.append(slot)
         }
+        frameNumber &+= 1
         let isError = options.errorEvery.map { $0 > 0 && frame > 0 && Int(frame) % $0 == 0 } ?? false
         var result: [CapturedBuffer] = []
         for (index, stream) in streams.enumerated() {

@@ -150,6 +150,7 @@ CREATE VIEW gaps AS
           FROM buffers b JOIN streams s ON s.id = b.stream_id
           WINDOW w AS (PARTITION BY b.stream_id ORDER BY b.id))
     WHERE previous_sequence IS NOT NULL AND sequence > previous_sequence + 1;
+
 """
 }
 
