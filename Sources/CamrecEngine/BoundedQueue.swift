@@ -25,6 +25,17 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Adds `element`, waiting while the queue is full; false if it was closed.
+    func push(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !closed && elements.count - head >= capacity { condition.wait() }
+        guard !closed else { return false }
+        elements.append(element)
+        condition.broadcast()
+        return true
+    }
+
     /// Takes the oldest element, waiting for one; nil once the queue is closed and empty.
     func pop() -> Element? {
         condition.lock()
@@ -33,6 +44,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         guard head < elements.count else { return nil }
         let element = elements[head]
         head += 1
+        condition.broadcast()  // Wakes a producer waiting in push.
         if head > 64 && head * 2 > elements.count {
             elements.removeFirst(head)
             head = 0

@@ -15,6 +15,9 @@ public protocol FrameSource: AnyObject, Sendable {
     /// within `timeoutMilliseconds`, and nil when the source has ended for good (a file ran out,
     /// a device disappeared: `endReason` then says why).
     func nextBuffers(timeoutMilliseconds: Int32) throws -> [CapturedBuffer]?
+    /// Whether the source runs in real time and cannot wait (a camera). The recorder drops
+    /// buffers of a live source when it cannot keep up, and waits for a source that is not live.
+    var isLive: Bool { get }
     /// Why `nextBuffers` returned nil, when the source ended by itself.
     var endReason: String? { get }
     /// Stops streaming (VIDIOC_STREAMOFF), returning every buffer to the source. Idempotent.
@@ -38,4 +41,9 @@ public struct CapturedBuffer: @unchecked Sendable {
         self.planeBytes = planeBytes
         self.release = release
     }
+}
+
+extension FrameSource {
+    /// Cameras are live unless they say otherwise.
+    public var isLive: Bool { true }
 }

@@ -238,7 +238,8 @@ public final class Recorder {
                 bufferID += 1
                 let job = Job(serial: serial, bufferID: bufferID, requestID: assignment.requestID, join: assignment.join,
                               captured: captured, store: storeStreams.contains(stream))
-                if !queue.tryPush(job) {
+                let queued = source.isLive ? queue.tryPush(job) : queue.push(job)
+                if !queued {
                     captured.release()  // The recorder cannot keep up: give the buffer back and say so.
                     counters.recorderDrop()
                     reorderer.put(serial: serial, .note(

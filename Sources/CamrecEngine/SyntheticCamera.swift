@@ -39,6 +39,8 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
 
     public let streams: [StreamDescription]
     public let sourceDescription = "synthetic camera"
+    /// Unpaced, the camera has no deadlines, so the recorder waits for it rather than dropping.
+    public var isLive: Bool { !options.unpaced }
     public private(set) var endReason: String?
     private let options: Options
     private let noise: [UInt8]

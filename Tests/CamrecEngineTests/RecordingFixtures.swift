@@ -20,6 +20,7 @@ final class TappedSource: FrameSource, @unchecked Sendable {
     var streams: [StreamDescription] { inner.streams }
     var sourceDescription: String { inner.sourceDescription }
     var endReason: String? { inner.endReason }
+    var isLive: Bool { inner.isLive }
     func start() throws { try inner.start() }
     func stop() { inner.stop() }
 
