@@ -56,9 +56,6 @@ public final class Recorder {
         public var driverDrops: Int64
     }
 
-    /// Set from a signal handler (or anywhere) to stop a recording cleanly.
-    public static let stopRequested = Atomic<Bool>(false)
-
     private let source: any FrameSource
     private let options: Options
 
@@ -188,7 +185,7 @@ public final class Recorder {
             sourceError = error
         }
         capture: while sourceError == nil {
-            if Self.stopRequested.load(ordering: .relaxed) {
+            if StopSignal.requested.load(ordering: .relaxed) {
                 stopReason = "stopped by signal"
                 break
             }

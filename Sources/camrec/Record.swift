@@ -146,7 +146,7 @@ struct SyntheticCameraOptions: ParsableArguments {
 /// SIGINT and SIGTERM ask the recorder to stop; it then closes the recording cleanly.
 func installStopHandlers() {
     let handler: @convention(c) (Int32) -> Void = { _ in
-        Recorder.stopRequested.store(true, ordering: .relaxed)
+        StopSignal.requested.store(true, ordering: .relaxed)
     }
     signal(SIGINT, handler)
     signal(SIGTERM, handler)

@@ -1,0 +1,198 @@
+import CamrecStore
+import Foundation
+
+/// Sends a recording's buffers back to devices the way they were recorded: each plane's
+/// bytesused, the timestamp and the sequence come from the recording, and buffers are paced by
+/// their recorded timestamps against absolute deadlines on CLOCK_MONOTONIC, so timing errors never
+/// accumulate. The buffers of one request go to their sinks together.
+public final class Replayer {
+    /// How to replay.
+    public struct Options: Sendable {
+        /// 2 plays twice as fast as recorded, 0.5 half as fast.
+        public var rate: Double = 1
+        /// Send each buffer as soon as the sink takes it, ignoring timestamps.
+        public var asFastAsPossible = false
+        /// Times to play the selection; 0 loops until stopped.
+        public var loops = 1
+        public var from: ReplayBound?
+        public var until: ReplayBound?
+        public var errors: ErrorPolicy = .skip
+        /// Time between starting and the first deadline, so the first frame is not late by setup.
+        public var leadNanoseconds: Int64 = 20_000_000
+
+        public init() {}
+    }
+
+    /// What to do with buffers recorded with status error.
+    public enum ErrorPolicy: String, Sendable, CaseIterable {
+        case skip
+        case send
+    }
+
+    /// One recorded stream and the sink it goes to.
+    public struct Route {
+        public var streamID: Int
+        public var sink: any FrameSink
+
+        public init(streamID: Int, sink: any FrameSink) {
+            self.streamID = streamID
+            self.sink = sink
+        }
+    }
+
+    /// What a replay did.
+    public struct Report: Sendable, Codable {
+        public var framesSent: Int
+        public var requestsSent: Int
+        public var errorsSkipped: Int
+        public var loopsCompleted: Int
+        public var durationSeconds: Double
+        /// Requests per second actually achieved.
+        public var achievedRate: Double
+        /// Requests per second the selection was recorded at (times `rate`).
+        public var targetRate: Double?
+        /// How late each request was sent against its deadline (0 when early or unpaced).
+        public var latenessP50Nanoseconds: Int64
+        public var latenessP99Nanoseconds: Int64
+        public var latenessMaxNanoseconds: Int64
+        public var stoppedBySignal: Bool
+    }
+
+    private let reader: RecordingReader
+    private let routes: [Route]
+    private let options: Options
+
+    public init(reader: RecordingReader, routes: [Route], options: Options) {
+        self.reader = reader
+        self.routes = routes
+        self.options = options
+    }
+
+    /// The selected buffers grouped by request, in recording order.
+    private func selection() throws -> (requests: [[IndexedBuffer]], skipped: Int) {
+        let wanted = Set(routes.map(\.streamID))
+        let buffers = try reader.buffers().filter { wanted.contains($0.streamID) }
+        let firstTimestamp = buffers.first?.metadata.timestamp.nanoseconds ?? 0
+        func inside(_ buffer: IndexedBuffer) -> Bool {
+            let offset = buffer.metadata.timestamp.nanoseconds - firstTimestamp
+            switch options.from {
+            case let .sequence(sequence)? where buffer.metadata.sequence < sequence: return false
+            case let .nanosecondsFromStart(start)? where offset < start: return false
+            default: break
+            }
+            switch options.until {
+            case let .sequence(sequence)? where buffer.metadata.sequence > sequence: return false
+            case let .nanosecondsFromStart(end)? where offset > end: return false
+            default: break
+            }
+            return true
+        }
+        var skipped = 0
+        var requests: [[IndexedBuffer]] = []
+        var indexOfRequest: [Int64: Int] = [:]
+        for buffer in buffers where inside(buffer) {
+            if buffer.metadata.status == .error && options.errors == .skip {
+                skipped += 1
+                continue
+            }
+            if let index = indexOfRequest[buffer.requestID] {
+                requests[index].append(buffer)
+            } else {
+                indexOfRequest[buffer.requestID] = requests.count
+                requests.append([buffer])
+            }
+        }
+        return (requests, skipped)
+    }
+
+    /// Prepares every sink (failing before anything is queued), then replays.
+    public func run() throws -> Report {
+        let streams = Dictionary(uniqueKeysWithValues: reader.streams.map { ($0.id, $0) })
+        var sinks: [Int: any FrameSink] = [:]
+        for route in routes {
+            guard let stream = streams[route.streamID] else { continue }
+            try route.sink.prepare(stream: stream)
+            sinks[route.streamID] = route.sink
+        }
+        let (requests, skippedPerLoop) = try selection()
+        guard let first = requests.first?.first, let last = requests.last?.first else {
+            for route in routes { try route.sink.finish() }
+            return Report(framesSent: 0, requestsSent: 0, errorsSkipped: skippedPerLoop, loopsCompleted: 0,
+                          durationSeconds: 0, achievedRate: 0, targetRate: nil, latenessP50Nanoseconds: 0,
+                          latenessP99Nanoseconds: 0, latenessMaxNanoseconds: 0, stoppedBySignal: false)
+        }
+        let firstTimestamp = first.metadata.timestamp.nanoseconds
+        let span = last.metadata.timestamp.nanoseconds - firstTimestamp
+        // One loop lasts the recorded span plus one mean interval, so the next loop's first frame
+        // comes one interval after this loop's last.
+        let interval = requests.count > 1 ? span / Int64(requests.count - 1) : 33_333_333
+        let loopLength = span + interval
+        let rate = max(options.rate, 1e-6)
+
+        var lateness: [Int64] = []
+        lateness.reserveCapacity(requests.count * max(1, options.loops))
+        var framesSent = 0
+        var requestsSent = 0
+        var loopsCompleted = 0
+        var stopped = false
+        let start = MonotonicClock.nanoseconds() + (options.asFastAsPossible ? 0 : options.leadNanoseconds)
+        var loop = 0
+        replay: while options.loops == 0 || loop < options.loops {
+            let shift = Int64(loop) * loopLength
+            for request in requests {
+                if StopSignal.requested.load(ordering: .relaxed) {
+                    stopped = true
+                    break replay
+                }
+                // Read and decode before waiting, so the wait absorbs the work.
+                var frames: [ReplayFrame] = []
+                for buffer in request {
+                    var metadata = buffer.metadata
+                    metadata.timestamp.nanoseconds += shift
+                    frames.append(ReplayFrame(streamID: buffer.streamID, metadata: metadata,
+                                              planes: try buffer.planes.map { try reader.readPlane($0) }))
+                }
+                if !options.asFastAsPossible {
+                    let recordedOffset = request[0].metadata.timestamp.nanoseconds - firstTimestamp + shift
+                    let deadline = start + Int64(Double(recordedOffset) / rate)
+                    sleepUntil(monotonicNanoseconds: deadline)
+                    lateness.append(max(0, MonotonicClock.nanoseconds() - deadline))
+                }
+                for frame in frames {
+                    try sinks[frame.streamID]?.send(frame)
+                    framesSent += 1
+                }
+                requestsSent += 1
+            }
+            loop += 1
+            loopsCompleted = loop
+        }
+        for route in routes { try route.sink.finish() }
+        let duration = Double(MonotonicClock.nanoseconds() - start) / 1e9
+        lateness.sort()
+        func percentile(_ fraction: Double) -> Int64 {
+            guard !lateness.isEmpty else { return 0 }
+            return lateness[min(lateness.count - 1, Int((fraction * Double(lateness.count - 1)).rounded()))]
+        }
+        return Report(
+            framesSent: framesSent, requestsSent: requestsSent, errorsSkipped: skippedPerLoop * max(1, loopsCompleted),
+            loopsCompleted: loopsCompleted, durationSeconds: duration,
+            achievedRate: duration > 0 ? Double(requestsSent) / duration : 0,
+            targetRate: options.asFastAsPossible || span <= 0 ? nil : Double(requests.count - 1) / (Double(span) / 1e9) * rate,
+            latenessP50Nanoseconds: percentile(0.5), latenessP99Nanoseconds: percentile(0.99),
+            latenessMaxNanoseconds: lateness.last ?? 0, stoppedBySignal: stopped)
+    }
+}
+
+/// Sleeps until an absolute CLOCK_MONOTONIC time: clock_nanosleep with TIMER_ABSTIME until
+/// shortly before it (the kernel's wake-up is late by tens to hundreds of microseconds), then spins
+/// the last stretch, so a frame goes out within microseconds of its deadline.
+func sleepUntil(monotonicNanoseconds deadline: Int64, spinNanoseconds: Int64 = 200_000) {
+    let wake = deadline - spinNanoseconds
+    var target = timespec(tv_sec: Int(wake / 1_000_000_000), tv_nsec: Int(wake % 1_000_000_000))
+    while MonotonicClock.nanoseconds() < wake {
+        let result = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil)
+        if result != EINTR || StopSignal.requested.load(ordering: .relaxed) { break }
+    }
+    while MonotonicClock.nanoseconds() < deadline {}
+}
