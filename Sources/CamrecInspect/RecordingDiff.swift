@@ -1,0 +1,152 @@
+import CamrecStore
+import Foundation
+
+/// Compares the frames of two recordings (`camrec diff`): buffers paired by stream and sequence
+/// or by timestamp, each pair bit-exact or not, with the PSNR of pairs that differ and the frames
+/// that only one side has.
+public struct RecordingDiff: Sendable {
+    /// How buffers of the two recordings are paired.
+    public enum Pairing: String, Sendable, CaseIterable {
+        case sequence
+        case timestamp
+    }
+
+    /// One pair of streams to compare.
+    public struct StreamPair: Sendable {
+        public var left: StreamDescription
+        public var right: StreamDescription
+
+        public init(left: StreamDescription, right: StreamDescription) {
+            self.left = left
+            self.right = right
+        }
+    }
+
+    /// A pair of buffers whose bytes differ.
+    public struct Difference: Sendable, Codable {
+        public var stream: String
+        public var leftSequence: UInt32
+        public var rightSequence: UInt32
+        public var timestampNanoseconds: Int64
+        /// nil when the sizes differ (no PSNR can be computed).
+        public var psnr: Double?
+        public var leftBytes: Int
+        public var rightBytes: Int
+    }
+
+    /// The result for one pair of streams.
+    public struct StreamResult: Sendable, Codable {
+        public var stream: String
+        public var otherStream: String
+        public var paired: Int
+        public var identical: Int
+        public var differences: [Difference]
+        /// Sequences only in the first or only in the second recording.
+        public var onlyInFirst: [UInt32]
+        public var onlyInSecond: [UInt32]
+        public var minimumPSNR: Double?
+    }
+
+    public var streams: [StreamResult]
+
+    /// True when every pair is identical (or at least `minimumPSNR`) and no frame is missing.
+    public func isEqual(minimumPSNR: Double?) -> Bool {
+        streams.allSatisfy { result in
+            result.onlyInFirst.isEmpty && result.onlyInSecond.isEmpty && result.paired > 0
+                && result.differences.allSatisfy { difference in
+                    guard let threshold = minimumPSNR, let psnr = difference.psnr else { return false }
+                    return psnr >= threshold
+                }
+        }
+    }
+
+    /// Compares `pairs` of streams of `first` and `second`.
+    public init(first: RecordingReader, second: RecordingReader, pairs: [StreamPair], pairing: Pairing,
+                timestampToleranceNanoseconds: Int64 = 0) throws {
+        var results: [StreamResult] = []
+        for pair in pairs {
+            let leftBuffers = try first.buffers(streamID: pair.left.id)
+            let rightBuffers = try second.buffers(streamID: pair.right.id)
+            var result = StreamResult(stream: pair.left.name, otherStream: pair.right.name, paired: 0, identical: 0,
+                                      differences: [], onlyInFirst: [], onlyInSecond: [], minimumPSNR: nil)
+            var matches: [(IndexedBuffer, IndexedBuffer)] = []
+            switch pairing {
+            case .sequence:
+                var bySequence: [UInt32: IndexedBuffer] = [:]
+                for buffer in rightBuffers where bySequence[buffer.metadata.sequence] == nil {
+                    bySequence[buffer.metadata.sequence] = buffer
+                }
+                var used = Set<UInt32>()
+                for buffer in leftBuffers {
+                    if let match = bySequence[buffer.metadata.sequence], !used.contains(buffer.metadata.sequence) {
+                        matches.append((buffer, match))
+                        used.insert(buffer.metadata.sequence)
+                    } else {
+                        result.onlyInFirst.append(buffer.metadata.sequence)
+                    }
+                }
+                result.onlyInSecond = rightBuffers.map(\.metadata.sequence).filter { !used.contains($0) }
+            case .timestamp:
+                let sorted = rightBuffers.sorted { $0.metadata.timestamp.nanoseconds < $1.metadata.timestamp.nanoseconds }
+                var used = Set<Int64>()
+                for buffer in leftBuffers {
+                    let timestamp = buffer.metadata.timestamp.nanoseconds
+                    let nearest = Self.nearest(to: timestamp, in: sorted)
+                    if let nearest, abs(nearest.metadata.timestamp.nanoseconds - timestamp) <= timestampToleranceNanoseconds,
+                       !used.contains(nearest.bufferID) {
+                        matches.append((buffer, nearest))
+                        used.insert(nearest.bufferID)
+                    } else {
+                        result.onlyInFirst.append(buffer.metadata.sequence)
+                    }
+                }
+                result.onlyInSecond = sorted.filter { !used.contains($0.bufferID) }.map(\.metadata.sequence)
+            }
+            for (left, right) in matches {
+                let leftBytes = try first.readBuffer(left)
+                let rightBytes = try second.readBuffer(right)
+                result.paired += 1
+                if leftBytes == rightBytes {
+                    result.identical += 1
+                    continue
+                }
+                let psnr = leftBytes.count == rightBytes.count ? Self.psnr(leftBytes, rightBytes) : nil
+                if let psnr { result.minimumPSNR = min(result.minimumPSNR ?? psnr, psnr) }
+                result.differences.append(Difference(
+                    stream: pair.left.name, leftSequence: left.metadata.sequence, rightSequence: right.metadata.sequence,
+                    timestampNanoseconds: left.metadata.timestamp.nanoseconds, psnr: psnr,
+                    leftBytes: leftBytes.count, rightBytes: rightBytes.count))
+            }
+            results.append(result)
+        }
+        streams = results
+    }
+
+    private static func nearest(to timestamp: Int64, in sorted: [IndexedBuffer]) -> IndexedBuffer? {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle].metadata.timestamp.nanoseconds < timestamp { low = middle + 1 } else { high = middle }
+        }
+        let candidates = [low - 1, low].filter { $0 >= 0 && $0 < sorted.count }.map { sorted[$0] }
+        return candidates.min { abs($0.metadata.timestamp.nanoseconds - timestamp) < abs($1.metadata.timestamp.nanoseconds - timestamp) }
+    }
+
+    /// PSNR in dB of two equally long byte strings taken as 8-bit samples; infinity when equal.
+    public static func psnr(_ left: [UInt8], _ right: [UInt8]) -> Double {
+        guard !left.isEmpty else { return .infinity }
+        var sum: UInt64 = 0
+        left.withUnsafeBufferPointer { a in
+            right.withUnsafeBufferPointer { b in
+                for index in 0..<min(a.count, b.count) {
+                    let difference = Int(a[index]) - Int(b[index])
+                    sum &+= UInt64(difference * difference)
+                }
+            }
+        }
+        guard sum > 0 else { return .infinity }
+        let meanSquaredError = Double(sum) / Double(left.count)
+        return 10 * log10(255 * 255 / meanSquaredError)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import CamrecInspect
+import CamrecStore
+import Foundation
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare the frames of two recordings.",
+        discussion: """
+            Buffers are paired by stream name and sequence (or --pair timestamp). Reports bit-exact \
+            pairs, the PSNR of pairs that differ and frames found on one side only. Exit 0 only when \
+            every pair is identical (or at least --min-psnr dB) and no frame is missing; 1 otherwise.
+
+            Examples:
+              camrec diff reference.camrec candidate.camrec
+              camrec diff input.camrec output.camrec --stream main=capture --pair timestamp
+              camrec diff a.camrec b.camrec --min-psnr 40 --json
+            """)
+
+    @Argument(help: "The first recording.")
+    var first: String
+
+    @Argument(help: "The second recording.")
+    var second: String
+
+    @Option(help: ArgumentHelp("Compare only this stream, or stream A of the first with stream B of the second.",
+                               valueName: "S or A=B"))
+    var stream: [String] = []
+
+    @Option(help: "Pair buffers by sequence or timestamp.")
+    var pair: String = "sequence"
+
+    @Option(help: "Pairs at least this many dB apart count as equal.")
+    var minPsnr: Double?
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if RecordingDiff.Pairing(rawValue: pair) == nil { throw ValidationError("--pair must be sequence or timestamp, not '\(pair)'.") }
+        if let minPsnr, !(minPsnr > 0) { throw ValidationError("--min-psnr must be a positive number of dB.") }
+    }
+
+    func run() throws {
+        let left = try RecordingReader(path: first)
+        let right = try RecordingReader(path: second)
+        var pairs: [RecordingDiff.StreamPair] = []
+        if stream.isEmpty {
+            for description in left.streams {
+                if let other = right.streams.first(where: { $0.name == description.name }) {
+                    pairs.append(RecordingDiff.StreamPair(left: description, right: other))
+                }
+            }
+            if pairs.isEmpty, left.streams.count == 1, right.streams.count == 1, let a = left.streams.first, let b = right.streams.first {
+                pairs.append(RecordingDiff.StreamPair(left: a, right: b))
+            }
+            guard !pairs.isEmpty else {
+                throw CommandFailure("the recordings share no stream name (first: \(left.streams.map(\.name).joined(separator: ", ")); "
+                                     + "second: \(right.streams.map(\.name).joined(separator: ", "))); pass --stream A=B.")
+            }
+        } else {
+            for item in stream {
+                let names = item.split(separator: "=", maxSplits: 1).map(String.init)
+                let leftName = names[0]
+                let rightName = names.count > 1 ? names[1] : names[0]
+                guard let a = left.stream(named: leftName) else {
+                    throw CommandFailure("\(first) has no stream '\(leftName)'; it has: \(left.streams.map(\.name).joined(separator: ", ")).")
+                }
+                guard let b = right.stream(named: rightName) else {
+                    throw CommandFailure("\(second) has no stream '\(rightName)'; it has: \(right.streams.map(\.name).joined(separator: ", ")).")
+                }
+                pairs.append(RecordingDiff.StreamPair(left: a, right: b))
+            }
+        }
+        let diff = try RecordingDiff(first: left, second: right, pairs: pairs,
+                                     pairing: RecordingDiff.Pairing(rawValue: pair) ?? .sequence)
+        let equal = diff.isEqual(minimumPSNR: minPsnr)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            struct Output: Encodable {
+                var equal: Bool
+                var streams: [RecordingDiff.StreamResult]
+            }
+            print(String(decoding: try encoder.encode(Output(equal: equal, streams: diff.streams)), as: UTF8.self))
+        } else {
+            for result in diff.streams {
+                let name = result.stream == result.otherStream ? result.stream : "\(result.stream)=\(result.otherStream)"
+                print("\(name): \(result.paired) paired, \(result.identical) bit-exact, \(result.differences.count) differ, "
+                      + "\(result.onlyInFirst.count) only in the first, \(result.onlyInSecond.count) only in the second")
+                for difference in result.differences.prefix(20) {
+                    let psnr = difference.psnr.map { String(format: "PSNR %.2f dB", $0) }
+                        ?? "sizes differ (\(difference.leftBytes) vs \(difference.rightBytes) bytes)"
+                    print("  sequence \(difference.leftSequence) vs \(difference.rightSequence): \(psnr)")
+                }
+                if result.differences.count > 20 { print("  ... \(result.differences.count - 20) more (--json lists all)") }
+                if !result.onlyInFirst.isEmpty { print("  only in the first: sequences \(summarize(result.onlyInFirst))") }
+                if !result.onlyInSecond.isEmpty { print("  only in the second: sequences \(summarize(result.onlyInSecond))") }
+            }
+            print(equal ? "equal" : "different")
+        }
+        if !equal { throw ExitCode(1) }
+    }
+
+    private func summarize(_ sequences: [UInt32]) -> String {
+        let shown = sequences.prefix(12).map(String.init).joined(separator: ", ")
+        return sequences.count > 12 ? shown + ", ... (\(sequences.count))" : shown
+    }
+}
