@@ -150,6 +150,13 @@ func installStopHandlers() {
     }
     signal(SIGINT, handler)
     signal(SIGTERM, handler)
+    // A parent may have started us with these signals blocked (the mask is inherited); unblock
+    // them, before any thread starts, so they reach the handler.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
 }
 
 /// Checks an output path before anything starts, so a bad one costs one clear line and no device time.

@@ -1,0 +1,71 @@
+import CamrecStore
+import Foundation
+import Testing
+
+/// A recorder stopped by a signal closes cleanly; one killed outright loses at most its open
+/// chunk, and `recover` gets back every complete frame.
+@Suite("Stopping and crashing")
+struct StopAndCrashTests {
+    private func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CamrecBinary.path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    private func waitForChunks(in path: String, atLeast count: Int) {
+        for _ in 0..<200 {
+            let chunks = (try? FileManager.default.contentsOfDirectory(atPath: path + "/chunks")) ?? []
+            if chunks.count >= count { return }
+            usleep(50_000)
+        }
+    }
+
+    @Test("SIGINT and SIGTERM stop the recorder cleanly, with a note of why", arguments: [SIGINT, SIGTERM])
+    func signalStopsCleanly(signal: Int32) throws {
+        let folder = try CamrecBinary.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/signal.camrec"
+        let process = try start(["record", "-o", path, "--duration", "60", "--synthetic-size", "64x48",
+                                 "--chunk-duration", "0.2"])
+        waitForChunks(in: path, atLeast: 2)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let reader = try RecordingReader(path: path)
+        #expect(try reader.buffers().count > 0)
+        let stop = try reader.index.database.prepare("SELECT message FROM notes WHERE kind = 'stop'")
+        #expect(try stop.step())
+        #expect(stop.text(0) == "stopped by signal")
+        #expect(try reader.index.database.scalar("SELECT COUNT(*) FROM stream_stats") == 3)
+    }
+
+    @Test("a recorder killed with SIGKILL leaves a readable recording, and recover gets back the rest")
+    func killedRecorderLosesAtMostTheOpenChunk() throws {
+        let folder = try CamrecBinary.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/killed.camrec"
+        let process = try start(["record", "-o", path, "--duration", "60", "--synthetic-size", "64x48",
+                                 "--chunk-duration", "0.2"])
+        waitForChunks(in: path, atLeast: 4)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        // What the index committed before the kill is readable as it is.
+        let committed = try RecordingReader(path: path).buffers()
+        #expect(committed.count > 0)
+        let reader = try RecordingReader(path: path)
+        for buffer in committed.suffix(6) { _ = try reader.readBuffer(buffer) }
+
+        // recover indexes every complete frame of every chunk, the open one included.
+        let result = try CamrecBinary.run(["recover", path])
+        #expect(result.standardOutput.contains("recovered"))
+        let recovered = try RecordingReader(path: path).buffers()
+        #expect(recovered.count >= committed.count)
+        let committedIDs = Set(committed.map(\.bufferID))
+        #expect(committedIDs.isSubset(of: Set(recovered.map(\.bufferID))))
+    }
+}
