@@ -10,6 +10,8 @@ public struct RecordingOverview: Sendable {
         public var statistics: StreamStatistics
         /// How its buffers were grouped into requests: rule name -> buffers.
         public var grouping: [String: Int64]
+        /// The largest sequence gaps (driver drops), largest first; empty without drops.
+        public var largestGaps: [SequenceGap] = []
 
         /// Mean frame rate over the stream's duration.
         public var meanRate: Double? {
@@ -34,6 +36,9 @@ public struct RecordingOverview: Sendable {
     public var chunks: Int64
     public var notes: [RecorderNote]
 
+    /// How many of the largest gaps per stream `info` shows.
+    public static let largestGapCount = 5
+
     public init(reader: RecordingReader) throws(StoreError) {
         let database = reader.index.database
         path = reader.path
@@ -48,11 +53,15 @@ public struct RecordingOverview: Sendable {
         while try grouping.step() {
             groupingByStream[Int(grouping.int64(0)), default: [:]][grouping.text(1)] = grouping.int64(2)
         }
-        streams = reader.streams.map { description in
-            Stream(description: description,
-                   statistics: byStream[description.id] ?? .empty(streamID: description.id),
-                   grouping: groupingByStream[description.id] ?? [:])
+        var streams: [Stream] = []
+        for description in reader.streams {
+            let figures = byStream[description.id] ?? .empty(streamID: description.id)
+            let gaps = figures.driverDrops > 0
+                ? try SequenceGaps.largest(streamID: description.id, count: Self.largestGapCount, in: reader.index) : []
+            streams.append(Stream(description: description, statistics: figures,
+                                  grouping: groupingByStream[description.id] ?? [:], largestGaps: gaps))
         }
+        self.streams = streams
         requests = try database.scalar("SELECT COUNT(*) FROM requests")
         let rules = try database.prepare("SELECT rule, COUNT(*) FROM requests GROUP BY rule")
         var requestRules: [String: Int64] = [:]

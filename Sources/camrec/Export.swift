@@ -1,72 +1,112 @@
 import ArgumentParser
+import CamrecInspect
 import CamrecStore
 import Foundation
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write one recorded buffer to a file.",
+        abstract: "Write recorded buffers to files: raw, PPM, PNG, Y4M or MCAP.",
         discussion: """
-            FILE.raw receives the exact bytes that were recorded, planes concatenated in plane order.
+            The output's extension picks the type:
+              .raw   the exact recorded bytes, planes concatenated in plane order
+              .ppm   RGB24 (libv4lconvert), binary Netpbm
+              .png   RGB24 (libv4lconvert), PNG (libpng)
+              .y4m   a YUV stream's buffers as YUV4MPEG2, for ffmpeg and mpv
+              .mcap  every stream (or --stream) as MCAP with foxglove.RawImage JSON messages, for Foxglove
+            One buffer: --stream S --sequence N. Every buffer of a stream: --all, with {sequence} in the \
+            output name for .raw/.ppm/.png. .y4m takes every buffer of --stream (or --sequence A..B); \
+            .mcap every buffer. Progress is shown on a terminal.
 
-            Example:
-              camrec export demo.camrec --stream main --sequence 10 -o frame10.raw
+            Examples:
+              camrec export demo.camrec --stream main --sequence 10 -o frame10.png
+              camrec export demo.camrec --stream preview --all -o frames/preview-{sequence}.ppm
+              camrec export demo.camrec --stream main -o main.y4m
+              camrec export demo.camrec -o demo.mcap
             """)
 
     @Argument(help: "The recording folder.")
     var recording: String
 
-    @Option(help: "The stream (name or number).")
-    var stream: String
+    @Option(help: "The stream (name or number). Required except for .mcap.")
+    var stream: String?
 
-    @Option(help: "The buffer's sequence number.")
-    var sequence: UInt32
+    @Option(help: ArgumentHelp("The buffer's sequence number (a range A..B for .y4m).", valueName: "N"))
+    var sequence: RangeArgument<Int64>?
 
-    @Option(name: [.short, .customLong("output")], help: "The file to write (.raw).")
+    @Flag(help: "Every buffer of the stream.")
+    var all = false
+
+    @Option(name: [.short, .customLong("output")], help: "The file to write; its extension picks the type.")
     var output: String
 
-    @Flag(help: "Replace the output file if it exists.")
+    @Flag(help: "Replace output files that exist.")
     var force = false
 
+    var fileType: ExportFileType? { ExportFileType(path: output) }
+
     func validate() throws {
-        guard output.hasSuffix(".raw") else {
-            throw ValidationError("-o/--output must name a .raw file (the exact recorded bytes), e.g. -o frame.raw.")
+        guard let fileType else {
+            throw ValidationError("-o/--output must end in .raw, .ppm, .png, .y4m or .mcap (it picks the type), e.g. -o frame.png.")
+        }
+        switch fileType {
+        case .raw, .ppm, .png:
+            guard stream != nil else { throw ValidationError("--stream is required for .\(fileType.rawValue); `camrec info` lists the streams.") }
+            if all == (sequence != nil) {
+                throw ValidationError("give either --sequence N (one buffer) or --all (every buffer of the stream).")
+            }
+            if let sequence, sequence.lower != sequence.upper {
+                throw ValidationError("--sequence takes one number for .\(fileType.rawValue); use --all, or .y4m for a range.")
+            }
+            if all && !output.contains("{sequence}") {
+                throw ValidationError("with --all, put {sequence} in the output name, e.g. -o frames/main-{sequence}.\(fileType.rawValue).")
+            }
+        case .y4m:
+            guard stream != nil else { throw ValidationError("--stream is required for .y4m; `camrec info` lists the streams.") }
+        case .mcap:
+            if sequence != nil { throw ValidationError(".mcap exports every buffer; --sequence does not apply.") }
         }
     }
 
     func run() throws {
+        guard let fileType else { return }
         let reader = try RecordingReader(path: recording)
-        guard let description = reader.stream(named: stream) else {
-            throw CommandFailure("\(recording) has no stream '\(stream)'; it has: "
-                                 + reader.streams.map(\.name).joined(separator: ", ") + ".")
+        let exporter = FrameExporter(reader: reader)
+        let progress = ProgressLine(label: "export")
+        defer { progress.finish() }
+        do {
+            switch fileType {
+            case .raw, .ppm, .png:
+                let description = try exporter.stream(named: stream ?? "")
+                if all {
+                    let count = try exporter.exportAll(stream: description, as: fileType, pattern: output, replace: force,
+                                                       progress: progress.update)
+                    progress.finish()
+                    printError("camrec: wrote \(count) .\(fileType.rawValue) files of \(description.name) to \(output)")
+                } else {
+                    let number = sequence?.lower ?? 0
+                    guard let value = UInt32(exactly: number) else {
+                        throw CommandFailure("--sequence must be between 0 and \(UInt32.max), not \(number).")
+                    }
+                    let bytes = try exporter.export(stream: description, sequence: value, as: fileType, to: output, replace: force)
+                    printError("camrec: wrote \(bytes) bytes of \(description.name) sequence \(value) "
+                               + "(\(description.format.fourcc) \(description.format.width)x\(description.format.height)) to \(output)")
+                }
+            case .y4m:
+                let description = try exporter.stream(named: stream ?? "")
+                let range = sequence.map { ($0.lower ?? Int64.min)...($0.upper ?? Int64.max) }
+                let count = try exporter.exportY4M(stream: description, sequences: range, to: output, replace: force,
+                                                   progress: progress.update)
+                progress.finish()
+                printError("camrec: wrote \(count) frames of \(description.name) to \(output)")
+            case .mcap:
+                let selected = try stream.map { [try exporter.stream(named: $0)] } ?? []
+                let count = try MCAPExporter(reader: reader).export(streams: selected, to: output, replace: force,
+                                                                    progress: progress.update)
+                progress.finish()
+                printError("camrec: wrote \(count) messages to \(output)")
+            }
+        } catch let error as InspectError {
+            throw CommandFailure(error.description)
         }
-        let matches = try reader.buffers(streamID: description.id, where: .sequence(sequence))
-        guard let buffer = matches.first else {
-            throw CommandFailure("stream '\(description.name)' has no buffer with sequence \(sequence); "
-                                 + "`camrec frames \(recording) --stream \(description.name)` lists them.")
-        }
-        let bytes = try reader.readBuffer(buffer)
-        try writeFile(bytes, to: output, replace: force)
-        printError("camrec: wrote \(bytes.count) bytes of \(description.name) sequence \(sequence) "
-                   + "(\(description.format.fourcc) \(description.format.width)x\(description.format.height)) to \(output)")
-    }
-}
-
-/// Writes a new file; refuses to replace an existing one unless asked.
-func writeFile(_ bytes: [UInt8], to path: String, replace: Bool) throws {
-    let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (replace ? O_TRUNC : O_EXCL)
-    let descriptor = open(path, flags, 0o644)
-    guard descriptor >= 0 else {
-        if errno == EEXIST { throw CommandFailure("\(path) already exists; choose another name or pass --force to replace it.") }
-        throw CommandFailure("cannot create \(path): \(String(cString: strerror(errno))) (errno \(errno)).")
-    }
-    defer { close(descriptor) }
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + offset }, bytes.count - offset) }
-        if written < 0 {
-            if errno == EINTR { continue }
-            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno))) (errno \(errno)).")
-        }
-        offset += written
     }
 }

@@ -1,14 +1,22 @@
 import ArgumentParser
+import CamrecInspect
 import CamrecStore
 import Foundation
 
 struct Frames: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the buffers of a recording with their metadata.",
+        abstract: "List the buffers of a recording with their metadata, filtered.",
         discussion: """
+            Filters combine (AND). Ranges are inclusive: A..B, A.. or ..B. --time is in seconds from \
+            the recording's first buffer. --after-gap lists the first buffer after each sequence gap \
+            (a driver drop) with the number missing. --json prints one object per line, --csv a header \
+            and rows.
+
             Examples:
-              camrec frames demo.camrec --stream main
-              camrec frames demo.camrec --json
+              camrec frames demo.camrec --stream main --status error
+              camrec frames demo.camrec --stream main --sequence 100..200 --csv
+              camrec frames demo.camrec --time 1.5..2 --json
+              camrec frames demo.camrec --after-gap --limit 10
             """)
 
     @Argument(help: "The recording folder.")
@@ -17,81 +25,64 @@ struct Frames: ParsableCommand {
     @Option(help: "Only this stream (name or number).")
     var stream: String?
 
-    @Flag(help: "Print JSON lines instead of a table.")
-    var json = false
+    @Option(help: "Only buffers with this status: ok, error or cancelled.")
+    var status: String?
+
+    @Option(help: ArgumentHelp("Only sequence numbers in this range.", valueName: "A..B"))
+    var sequence: RangeArgument<Int64>?
+
+    @Option(help: ArgumentHelp("Only buffers in this time range, in seconds from the first buffer.", valueName: "A..B"))
+    var time: RangeArgument<Double>?
+
+    @Flag(help: "Only buffers that follow a sequence gap (a driver drop).")
+    var afterGap = false
+
+    @Option(help: "At most this many buffers.")
+    var limit: Int?
+
+    @OptionGroup var output: OutputStyleOptions
+
+    func validate() throws {
+        if let status, BufferStatus(rawValue: status) == nil {
+            throw ValidationError("--status must be ok, error or cancelled, not '\(status)'.")
+        }
+        if let limit, limit <= 0 { throw ValidationError("--limit must be a positive number of buffers, not \(limit).") }
+    }
 
     func run() throws {
         let reader = try RecordingReader(path: recording)
-        var streamID: Int?
+        var filter = FrameFilter(status: status.flatMap(BufferStatus.init(rawValue:)), afterGap: afterGap, limit: limit)
         if let stream {
             guard let found = reader.stream(named: stream) else {
                 throw CommandFailure("\(recording) has no stream '\(stream)'; it has: "
                                      + reader.streams.map(\.name).joined(separator: ", ") + ".")
             }
-            streamID = found.id
+            filter.streamID = found.id
         }
-        let names = Dictionary(uniqueKeysWithValues: reader.streams.map { ($0.id, $0.name) })
-        let buffers = try reader.buffers(streamID: streamID)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            for buffer in buffers {
-                let row = FrameRow(buffer: buffer, stream: names[buffer.streamID] ?? "?")
-                print(String(decoding: try encoder.encode(row), as: UTF8.self))
-            }
-            return
+        if let sequence {
+            filter.sequences = (sequence.lower ?? Int64.min)...(sequence.upper ?? Int64.max)
         }
-        print(String(format: "%-10@ %10@ %20@ %-9@ %8@ %12@ %12@ %@", "STREAM" as NSString, "SEQUENCE" as NSString,
-                     "TIMESTAMP_NS" as NSString, "STATUS" as NSString, "REQUEST" as NSString, "BYTESUSED" as NSString,
-                     "STORED" as NSString, "FLAGS" as NSString))
-        for buffer in buffers {
-            let bytesUsed = buffer.planes.map { String($0.metadata.bytesUsed) }.joined(separator: "+")
-            let stored = buffer.planes.reduce(Int64(0)) { $0 + $1.location.compressedLength }
-            print(String(format: "%-10@ %10u %20lld %-9@ %8lld %12@ %12lld 0x%08x", (names[buffer.streamID] ?? "?") as NSString,
-                         buffer.metadata.sequence, buffer.metadata.timestamp.nanoseconds,
-                         buffer.metadata.status.rawValue as NSString, buffer.requestID, bytesUsed as NSString, stored,
-                         buffer.metadata.flags))
+        if let time {
+            let zero = try FrameQuery.firstTimestamp(of: reader) ?? 0
+            let lower = time.lower.map { zero + Int64(($0 * 1e9).rounded()) } ?? Int64.min
+            let upper = time.upper.map { zero + Int64(($0 * 1e9).rounded()) } ?? Int64.max
+            filter.timestamps = lower...max(lower, upper)
         }
-    }
-}
-
-/// One buffer as `frames --json` prints it.
-struct FrameRow: Encodable {
-    var buffer_id: Int64
-    var stream: String
-    var request: Int64
-    var status: String
-    var sequence: UInt32
-    var timestamp_ns: Int64
-    var clock: String
-    var flags: UInt32
-    var field: UInt32
-    var planes: [Plane]
-
-    struct Plane: Encodable {
-        var bytesused: UInt32
-        var data_offset: UInt32
-        var length: UInt32
-        var stored_bytes: Int64
-        var chunk: Int64
-        var offset: Int64
-        var checksum: String
-    }
-
-    init(buffer: IndexedBuffer, stream: String) {
-        buffer_id = buffer.bufferID
-        self.stream = stream
-        request = buffer.requestID
-        status = buffer.metadata.status.rawValue
-        sequence = buffer.metadata.sequence
-        timestamp_ns = buffer.metadata.timestamp.nanoseconds
-        clock = buffer.metadata.timestamp.clock.rawValue
-        flags = buffer.metadata.flags
-        field = buffer.metadata.field
-        planes = buffer.planes.map {
-            Plane(bytesused: $0.metadata.bytesUsed, data_offset: $0.metadata.dataOffset, length: $0.metadata.length,
-                  stored_bytes: $0.location.compressedLength, chunk: $0.location.chunkID, offset: $0.location.offset,
-                  checksum: String(format: "%016llx", $0.checksum))
+        let rows = try FrameQuery.run(filter, on: reader)
+        var columns = ["buffer_id", "stream", "sequence", "timestamp_ns", "status", "request", "planes", "bytesused",
+                       "stored_bytes", "flags", "field", "clock"]
+        if afterGap { columns.append("missing_before") }
+        let cells: [[TableOutput.Cell]] = rows.map { row in
+            var line: [TableOutput.Cell] = [
+                .integer(row.bufferID), .text(row.stream), .integer(row.sequence), .integer(row.timestampNanoseconds),
+                .text(row.status.rawValue), .integer(row.requestID), .integer(Int64(row.planeCount)),
+                .integer(row.bytesUsed), .integer(row.storedBytes),
+                output.style == .table ? .text(String(format: "0x%08x", row.flags)) : .integer(Int64(row.flags)),
+                .integer(Int64(row.field)), .text(row.clock),
+            ]
+            if afterGap { line.append(row.missingBefore.map { .integer($0) } ?? .null) }
+            return line
         }
+        TableOutput.print(columns: columns, rows: cells, style: output.style)
     }
 }

@@ -35,6 +35,10 @@ enum OverviewFormatting {
                 out += "  interval   p50 \(milliseconds(p50)), p99 \(milliseconds(p99)), max \(milliseconds(maximum))\n"
             }
             out += "  drops      driver \(statistics.driverDrops) (sequence gaps), recorder \(statistics.recorderDrops)\n"
+            if !stream.largestGaps.isEmpty {
+                let gaps = stream.largestGaps.map { "\($0.missing) before \($0.sequence)" }.joined(separator: ", ")
+                out += "  largest    gaps: \(gaps)\n"
+            }
             let ratio = statistics.storedBytes > 0 ? Double(statistics.rawBytes) / Double(statistics.storedBytes) : 0
             out += "  size       \(bytes(statistics.rawBytes)) raw, \(bytes(statistics.storedBytes)) stored (ratio \(String(format: "%.2f", ratio)))\n"
             let grouping = stream.grouping.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
@@ -91,6 +95,13 @@ enum OverviewFormatting {
             var raw_bytes: Int64
             var stored_bytes: Int64
             var requests_by_rule: [String: Int64]
+            var largest_gaps: [Gap]
+        }
+        struct Gap: Encodable {
+            var previous_sequence: Int64
+            var sequence: Int64
+            var missing: Int64
+            var timestamp_ns: Int64?
         }
         struct Note: Encodable {
             var kind: String
@@ -139,7 +150,11 @@ enum OverviewFormatting {
                     last_timestamp_ns: statistics.lastTimestampNanoseconds,
                     interval_p50_ns: statistics.intervalP50Nanoseconds, interval_p99_ns: statistics.intervalP99Nanoseconds,
                     interval_max_ns: statistics.intervalMaxNanoseconds, mean_rate: stream.meanRate,
-                    raw_bytes: statistics.rawBytes, stored_bytes: statistics.storedBytes, requests_by_rule: stream.grouping)
+                    raw_bytes: statistics.rawBytes, stored_bytes: statistics.storedBytes, requests_by_rule: stream.grouping,
+                    largest_gaps: stream.largestGaps.map {
+                        JSONOverview.Gap(previous_sequence: $0.previousSequence, sequence: $0.sequence, missing: $0.missing,
+                                         timestamp_ns: $0.timestampNanoseconds)
+                    })
             },
             requests: overview.requests, incomplete_requests: overview.incompleteRequests,
             requests_by_rule: overview.requestRules, request_tolerance_ns: overview.info.requestToleranceNanoseconds,

@@ -1,0 +1,46 @@
+import CamrecStore
+
+/// One run of sequence numbers a stream never delivered (a driver drop).
+public struct SequenceGap: Sendable, Equatable, Codable {
+    /// The last sequence delivered before the gap.
+    public var previousSequence: Int64
+    /// The first sequence delivered after it.
+    public var sequence: Int64
+    /// Sequence numbers missing: `sequence - previousSequence - 1`.
+    public var missing: Int64
+    /// Timestamp of the buffer after the gap.
+    public var timestampNanoseconds: Int64?
+}
+
+/// Finds the largest sequence gaps of a stream. It walks the (stream, sequence) index only, which
+/// covers the query, so a million buffers take a fraction of a second; `camrec info` calls it only
+/// for streams whose statistics report driver drops.
+public enum SequenceGaps {
+    public static func largest(streamID: Int, count: Int, in index: RecordingIndex) throws(StoreError) -> [SequenceGap] {
+        guard count > 0 else { return [] }
+        let statement = try index.database.prepare(
+            "SELECT sequence FROM buffers INDEXED BY buffers_by_stream_sequence WHERE stream_id = ? ORDER BY sequence")
+        try statement.bind([.integer(Int64(streamID))])
+        var gaps: [SequenceGap] = []
+        var previous: Int64?
+        while try statement.step() {
+            let sequence = statement.int64(0)
+            if let previous, sequence > previous + 1 {
+                let gap = SequenceGap(previousSequence: previous, sequence: sequence, missing: sequence - previous - 1)
+                if gaps.count < count || gap.missing > (gaps.last?.missing ?? 0) {
+                    gaps.append(gap)
+                    gaps.sort { $0.missing > $1.missing || ($0.missing == $1.missing && $0.sequence < $1.sequence) }
+                    if gaps.count > count { gaps.removeLast() }
+                }
+            }
+            previous = sequence
+        }
+        let timestamp = try index.database.prepare(
+            "SELECT timestamp_ns FROM buffers WHERE stream_id = ? AND sequence = ? LIMIT 1")
+        for position in gaps.indices {
+            try timestamp.bind([.integer(Int64(streamID)), .integer(gaps[position].sequence)])
+            if try timestamp.step() { gaps[position].timestampNanoseconds = timestamp.int64(0) }
+        }
+        return gaps
+    }
+}
