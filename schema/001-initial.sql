@@ -120,6 +120,25 @@ CREATE TABLE stream_stats (
     stored_bytes       INTEGER NOT NULL
 );
 
+-- How each stream's buffers were grouped into requests (buffers per rule of their request),
+-- computed with stream_stats.
+CREATE TABLE grouping_stats (
+    stream_id INTEGER NOT NULL REFERENCES streams(id),
+    rule      TEXT    NOT NULL,
+    buffers   INTEGER NOT NULL,
+    PRIMARY KEY (stream_id, rule)
+);
+
+-- Recording-wide counts, computed with stream_stats.
+CREATE TABLE recording_stats (
+    id                  INTEGER PRIMARY KEY CHECK (id = 1),
+    requests            INTEGER NOT NULL,
+    incomplete_requests INTEGER NOT NULL,  -- lacking a buffer of some stream that recorded anything
+    single_requests     INTEGER NOT NULL,
+    sequence_timestamp_requests INTEGER NOT NULL,
+    tolerance_requests  INTEGER NOT NULL
+);
+
 -- Views for one-line questions (see schema/README.md).
 CREATE VIEW frames AS
     SELECT b.id AS buffer_id, s.name AS stream, b.request_id, b.status, b.sequence, b.timestamp_ns,

@@ -43,16 +43,15 @@ public struct RecordingOverview: Sendable {
         let database = reader.index.database
         path = reader.path
         info = reader.info
-        let statistics = try StreamStatistics.load(from: reader.index)
+        // Figures stored at close; a recording whose recorder never closed it (and that was not
+        // recovered) has none, so they are computed here instead.
+        var statistics = try StreamStatistics.load(from: reader.index)
+        if statistics.isEmpty { statistics = try StreamStatistics.compute(in: reader.index) }
+        var stored = try RecordingStatistics.load(from: reader.index)
+        if stored == nil { stored = try RecordingStatistics.compute(in: reader.index) }
+        let recordingStatistics = stored ?? .empty
         let byStream = Dictionary(statistics.map { ($0.streamID, $0) }, uniquingKeysWith: { first, _ in first })
-        let grouping = try database.prepare("""
-            SELECT b.stream_id, CASE WHEN r.rule = 'single' THEN 'single' ELSE r.rule END, COUNT(*)
-            FROM buffers b JOIN requests r ON r.id = b.request_id GROUP BY b.stream_id, r.rule
-            """)
-        var groupingByStream: [Int: [String: Int64]] = [:]
-        while try grouping.step() {
-            groupingByStream[Int(grouping.int64(0)), default: [:]][grouping.text(1)] = grouping.int64(2)
-        }
+        let groupingByStream = recordingStatistics.buffersByRule
         var streams: [Stream] = []
         for description in reader.streams {
             let figures = byStream[description.id] ?? .empty(streamID: description.id)
@@ -62,16 +61,9 @@ public struct RecordingOverview: Sendable {
                                   grouping: groupingByStream[description.id] ?? [:], largestGaps: gaps))
         }
         self.streams = streams
-        requests = try database.scalar("SELECT COUNT(*) FROM requests")
-        let rules = try database.prepare("SELECT rule, COUNT(*) FROM requests GROUP BY rule")
-        var requestRules: [String: Int64] = [:]
-        while try rules.step() { requestRules[rules.text(0)] = rules.int64(1) }
-        self.requestRules = requestRules
-        // A request is incomplete when it has fewer buffers than streams that recorded anything.
-        let activeStreams = Int64(streams.filter { $0.statistics.buffers > 0 }.count)
-        incompleteRequests = activeStreams > 1 ? try database.scalar("""
-            SELECT COUNT(*) FROM (SELECT request_id, COUNT(*) AS n FROM buffers GROUP BY request_id) WHERE n < ?
-            """, [.integer(activeStreams)]) : 0
+        requests = recordingStatistics.requests
+        requestRules = recordingStatistics.requestsByRule
+        incompleteRequests = recordingStatistics.incompleteRequests
         chunks = try database.scalar("SELECT COUNT(*) FROM chunks")
         let noteRows = try database.prepare(
             "SELECT id, kind, wall_ns, stream_id, sequence, message FROM notes ORDER BY id")

@@ -167,6 +167,7 @@ public final class RecordingWriter {
         try rollChunk()
         try index.database.transaction { () throws(StoreError) in
             try StreamStatistics.recompute(in: index)
+            try RecordingStatistics.recompute(in: index)
         }
         try index.database.execute("PRAGMA journal_mode = DELETE")
     }

@@ -130,6 +130,7 @@ public enum Recovery {
                 if let note = notes[id] { try index.insertNote(note) }
             }
             try StreamStatistics.recompute(in: index)
+            try RecordingStatistics.recompute(in: index)
         }
         try index.database.execute("PRAGMA journal_mode = DELETE")
         try validate(index: index, expectedBuffers: buffers)

@@ -27,10 +27,34 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
     /// Computes the statistics of every stream from the index rows and replaces `stream_stats`.
     public static func recompute(in index: RecordingIndex) throws(StoreError) {
         let database = index.database
+        let all = try compute(in: index)
+        try database.execute("DELETE FROM stream_stats")
+        let insert = try database.prepare("""
+            INSERT INTO stream_stats (stream_id, buffers, ok, errors, cancelled, driver_drops, recorder_drops,
+                first_timestamp_ns, last_timestamp_ns, interval_p50_ns, interval_p99_ns, interval_max_ns,
+                raw_bytes, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for statistics in all {
+            try insert.run([
+                .integer(Int64(statistics.streamID)), .integer(statistics.buffers), .integer(statistics.ok),
+                .integer(statistics.errors), .integer(statistics.cancelled), .integer(statistics.driverDrops),
+                .integer(statistics.recorderDrops),
+                optional(statistics.firstTimestampNanoseconds), optional(statistics.lastTimestampNanoseconds),
+                optional(statistics.intervalP50Nanoseconds), optional(statistics.intervalP99Nanoseconds),
+                optional(statistics.intervalMaxNanoseconds), .integer(statistics.rawBytes),
+                .integer(statistics.storedBytes),
+            ])
+        }
+    }
+
+    /// Computes every stream's statistics by scanning the index (for `recompute`, and for a
+    /// recording that was never closed).
+    public static func compute(in index: RecordingIndex) throws(StoreError) -> [StreamStatistics] {
+        let database = index.database
         let streamIDs = try database.prepare("SELECT id FROM streams ORDER BY id")
         var ids: [Int] = []
         while try streamIDs.step() { ids.append(Int(streamIDs.int64(0))) }
-        try database.execute("DELETE FROM stream_stats")
+        var all: [StreamStatistics] = []
         let rows = try database.prepare(
             "SELECT status, sequence, timestamp_ns FROM buffers WHERE stream_id = ? ORDER BY id")
         let bytes = try database.prepare("""
@@ -38,11 +62,6 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
             FROM planes p JOIN buffers b ON b.id = p.buffer_id WHERE b.stream_id = ?
             """)
         let drops = try database.prepare("SELECT COUNT(*) FROM notes WHERE kind = 'recorder_drop' AND stream_id = ?")
-        let insert = try database.prepare("""
-            INSERT INTO stream_stats (stream_id, buffers, ok, errors, cancelled, driver_drops, recorder_drops,
-                first_timestamp_ns, last_timestamp_ns, interval_p50_ns, interval_p99_ns, interval_max_ns,
-                raw_bytes, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         for id in ids {
             var statistics = StreamStatistics(streamID: id, buffers: 0, ok: 0, errors: 0, cancelled: 0,
                                               driverDrops: 0, recorderDrops: 0, rawBytes: 0, storedBytes: 0)
@@ -81,15 +100,9 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
             }
             try drops.bind([.integer(Int64(id))])
             if try drops.step() { statistics.recorderDrops = drops.int64(0) }
-            try insert.run([
-                .integer(Int64(id)), .integer(statistics.buffers), .integer(statistics.ok), .integer(statistics.errors),
-                .integer(statistics.cancelled), .integer(statistics.driverDrops), .integer(statistics.recorderDrops),
-                optional(statistics.firstTimestampNanoseconds), optional(statistics.lastTimestampNanoseconds),
-                optional(statistics.intervalP50Nanoseconds), optional(statistics.intervalP99Nanoseconds),
-                optional(statistics.intervalMaxNanoseconds), .integer(statistics.rawBytes),
-                .integer(statistics.storedBytes),
-            ])
+            all.append(statistics)
         }
+        return all
     }
 
     /// Reads `stream_stats`.
