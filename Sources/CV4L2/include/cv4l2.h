@@ -9,4 +9,65 @@
 /// ioctl that retries on EINTR; returns 0 or -1 with errno set. Swift cannot call variadic ioctl.
 int cv4l2_ioctl(int fd, unsigned long request, void *arg);
 
+// ioctl request codes: _IOWR and friends are function-like macros, invisible to Swift.
+static const unsigned long CV4L2_VIDIOC_QUERYCAP = VIDIOC_QUERYCAP;
+static const unsigned long CV4L2_VIDIOC_ENUM_FMT = VIDIOC_ENUM_FMT;
+static const unsigned long CV4L2_VIDIOC_G_FMT = VIDIOC_G_FMT;
+static const unsigned long CV4L2_VIDIOC_S_FMT = VIDIOC_S_FMT;
+static const unsigned long CV4L2_VIDIOC_TRY_FMT = VIDIOC_TRY_FMT;
+static const unsigned long CV4L2_VIDIOC_ENUM_FRAMESIZES = VIDIOC_ENUM_FRAMESIZES;
+static const unsigned long CV4L2_VIDIOC_ENUM_FRAMEINTERVALS = VIDIOC_ENUM_FRAMEINTERVALS;
+static const unsigned long CV4L2_VIDIOC_REQBUFS = VIDIOC_REQBUFS;
+static const unsigned long CV4L2_VIDIOC_QUERYBUF = VIDIOC_QUERYBUF;
+static const unsigned long CV4L2_VIDIOC_QBUF = VIDIOC_QBUF;
+static const unsigned long CV4L2_VIDIOC_DQBUF = VIDIOC_DQBUF;
+static const unsigned long CV4L2_VIDIOC_EXPBUF = VIDIOC_EXPBUF;
+static const unsigned long CV4L2_VIDIOC_STREAMON = VIDIOC_STREAMON;
+static const unsigned long CV4L2_VIDIOC_STREAMOFF = VIDIOC_STREAMOFF;
+static const unsigned long CV4L2_VIDIOC_QUERYCTRL = VIDIOC_QUERYCTRL;
+static const unsigned long CV4L2_VIDIOC_QUERY_EXT_CTRL = VIDIOC_QUERY_EXT_CTRL;
+static const unsigned long CV4L2_VIDIOC_QUERYMENU = VIDIOC_QUERYMENU;
+static const unsigned long CV4L2_VIDIOC_G_CTRL = VIDIOC_G_CTRL;
+static const unsigned long CV4L2_VIDIOC_S_CTRL = VIDIOC_S_CTRL;
+static const unsigned long CV4L2_VIDIOC_G_EXT_CTRLS = VIDIOC_G_EXT_CTRLS;
+static const unsigned long CV4L2_VIDIOC_S_EXT_CTRLS = VIDIOC_S_EXT_CTRLS;
+static const unsigned long CV4L2_VIDIOC_G_PARM = VIDIOC_G_PARM;
+static const unsigned long CV4L2_VIDIOC_S_PARM = VIDIOC_S_PARM;
+
+static const unsigned long CV4L2_MEDIA_IOC_DEVICE_INFO = MEDIA_IOC_DEVICE_INFO;
+static const unsigned long CV4L2_MEDIA_IOC_G_TOPOLOGY = MEDIA_IOC_G_TOPOLOGY;
+
+static const unsigned long CV4L2_DMA_BUF_IOCTL_SYNC = DMA_BUF_IOCTL_SYNC;
+static const uint64_t CV4L2_DMA_BUF_SYNC_READ = DMA_BUF_SYNC_READ;
+static const uint64_t CV4L2_DMA_BUF_SYNC_WRITE = DMA_BUF_SYNC_WRITE;
+static const uint64_t CV4L2_DMA_BUF_SYNC_START = DMA_BUF_SYNC_START;
+static const uint64_t CV4L2_DMA_BUF_SYNC_END = DMA_BUF_SYNC_END;
+
+static const uint32_t CV4L2_MEDIA_LNK_FL_INTERFACE_LINK = MEDIA_LNK_FL_INTERFACE_LINK;
+static const uint32_t CV4L2_MEDIA_LNK_FL_LINK_TYPE = MEDIA_LNK_FL_LINK_TYPE;
+
+// Pixel and metadata format codes: v4l2_fourcc() is a function-like macro.
+static const uint32_t CV4L2_PIX_FMT_NV12 = V4L2_PIX_FMT_NV12;
+static const uint32_t CV4L2_PIX_FMT_NV12M = V4L2_PIX_FMT_NV12M;
+static const uint32_t CV4L2_PIX_FMT_YUYV = V4L2_PIX_FMT_YUYV;
+static const uint32_t CV4L2_PIX_FMT_RGB24 = V4L2_PIX_FMT_RGB24;
+static const uint32_t CV4L2_PIX_FMT_BGR24 = V4L2_PIX_FMT_BGR24;
+static const uint32_t CV4L2_PIX_FMT_GREY = V4L2_PIX_FMT_GREY;
+static const uint32_t CV4L2_PIX_FMT_SGRBG8 = V4L2_PIX_FMT_SGRBG8;
+static const uint32_t CV4L2_META_FMT_VIVID = V4L2_META_FMT_VIVID;
+
+// The V4L2_TYPE_IS_* macros.
+static inline int cv4l2_type_is_multiplanar(uint32_t type) { return V4L2_TYPE_IS_MULTIPLANAR(type); }
+static inline int cv4l2_type_is_output(uint32_t type) { return V4L2_TYPE_IS_OUTPUT(type); }
+static inline int cv4l2_type_is_capture(uint32_t type) { return V4L2_TYPE_IS_CAPTURE(type); }
+
+// Device numbers of a character device (major()/minor() are macros in sys/sysmacros.h).
+unsigned int cv4l2_major(uint64_t device);
+unsigned int cv4l2_minor(uint64_t device);
+
+// Reads or writes one control's current value with VIDIOC_G/S_EXT_CTRLS (value64 when is_64bit).
+// Return 0 or -1 with errno set.
+int cv4l2_get_control(int fd, uint32_t id, int is_64bit, int64_t *value);
+int cv4l2_set_control(int fd, uint32_t id, int is_64bit, int64_t value);
+
 #endif

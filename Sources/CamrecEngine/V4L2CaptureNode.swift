@@ -1,0 +1,236 @@
+import CamrecStore
+import Synchronization
+import V4L2
+
+/// One capture node of a `V4L2CaptureSource`: its device, queue, buffers and the lock that
+/// serialises queue operations between the polling thread (VIDIOC_DQBUF) and the threads that
+/// release buffers (VIDIOC_QBUF).
+final class V4L2CaptureNode: @unchecked Sendable {
+    // @unchecked: `device`, `queue` and `buffers` are only used while holding `lock`, except
+    // `pollQueue`, which poll(2) only reads the descriptor of.
+    let path: String
+    private let device: VideoDevice
+    private let queue: BufferQueue
+    private let format: VideoFormat
+    private let buffers: [FrameBuffer]
+    /// Keeps the exporting device (and so its buffers) alive while DMABUFs from it are in use.
+    private let exporter: VideoDevice?
+    private let dmabufImport: Bool
+    private let lock = Mutex(NodeState())
+
+    private struct NodeState {
+        var streaming = false
+        var outstanding: Set<Int> = []
+        var dequeuedCount = 0
+        var failure: String?
+    }
+
+    enum DequeueOutcome {
+        case buffers([CapturedBuffer])
+        case ended(reason: String, buffers: [CapturedBuffer])
+    }
+
+    init(_ request: V4L2CaptureSource.Node, options: V4L2CaptureSource.Options) throws(V4L2Error) {
+        path = request.path
+        device = try VideoDevice(path: request.path)
+        queue = try device.requireCaptureQueue(purpose: "record")
+        format = try V4L2CaptureNode.negotiate(queue, request.format, acceptAdjusted: options.acceptAdjustedFormat)
+        switch request.memory {
+        case .mmap:
+            exporter = nil
+            dmabufImport = false
+            buffers = try queue.allocateBuffers(count: request.bufferCount)
+        case .dmabuf(let exporterPath):
+            let exporting = try VideoDevice(path: exporterPath)
+            exporter = exporting
+            dmabufImport = true
+            buffers = try V4L2CaptureNode.importBuffers(into: queue, format: format, count: request.bufferCount,
+                                                       from: exporting)
+        }
+    }
+
+    /// Sets the requested format (or reads the current one) and refuses an adjusted one.
+    private static func negotiate(_ queue: BufferQueue, _ requested: V4L2CaptureSource.RequestedFormat?,
+                                  acceptAdjusted: Bool) throws(V4L2Error) -> VideoFormat {
+        let current = try queue.currentFormat()
+        guard let requested else { return current }
+        var wanted = VideoFormat(bufferType: queue.type,
+                                 pixelFormat: requested.fourcc.map { PixelFormat(rawValue: $0.rawValue) } ?? current.pixelFormat)
+        if !queue.type.isMeta {
+            wanted.width = requested.width ?? current.width
+            wanted.height = requested.height ?? current.height
+        }
+        return acceptAdjusted ? try queue.setFormat(wanted) : try queue.setExactFormat(wanted)
+    }
+
+    /// Allocates MMAP buffers on the exporter, exports one DMABUF per importer plane and imports
+    /// them: buffer i of the capture node uses DMABUFs i*planes ..< (i+1)*planes.
+    private static func importBuffers(into queue: BufferQueue, format: VideoFormat, count: Int,
+                                      from exporter: VideoDevice) throws(V4L2Error) -> [FrameBuffer] {
+        let exportQueue: BufferQueue
+        if let capture = exporter.captureQueue {
+            exportQueue = capture
+        } else {
+            exportQueue = try exporter.requireOutputQueue(purpose: "export DMABUFs")
+        }
+        let planesPerBuffer = max(format.planes.count, 1)
+        let needed = format.planes.map(\.sizeImage).max() ?? 0
+        var exportFormat = try exportQueue.currentFormat()
+        if (exportFormat.planes.first?.sizeImage ?? 0) < needed, let stride = exportFormat.planes.first?.bytesPerLine, stride > 0 {
+            // Grow the exporter's buffers by giving its format more lines.
+            var taller = exportFormat
+            taller.height = max(exportFormat.height, (needed + stride - 1) / stride)
+            taller.planes = []
+            exportFormat = try exportQueue.setFormat(taller)
+        }
+        guard let exportedSize = exportFormat.planes.first?.sizeImage, exportedSize >= needed else {
+            throw V4L2Error(kind: .system, operation: "VIDIOC_S_FMT", devicePath: exporter.path,
+                            reason: "its buffers hold \(exportFormat.planes.first?.sizeImage ?? 0) bytes, but \(queue.devicePath) needs \(needed) per plane",
+                            remedy: "Choose an exporter that can allocate larger buffers, or a smaller capture format.")
+        }
+        let granted = try queue.importBuffers(count: count)
+        let exported = try exportQueue.allocateBuffers(count: granted * planesPerBuffer)
+        guard exported.count >= granted * planesPerBuffer else {
+            throw V4L2Error(kind: .system, operation: "VIDIOC_REQBUFS", devicePath: exporter.path,
+                            reason: "asked for \(granted * planesPerBuffer) buffers to export, it granted \(exported.count)",
+                            remedy: "Ask for fewer capture buffers.")
+        }
+        var buffers: [FrameBuffer] = []
+        for index in 0..<granted {
+            var dmaBuffers: [DMABuffer] = []
+            for plane in 0..<planesPerBuffer {
+                dmaBuffers.append(try exportQueue.exportDMABuffer(index: index * planesPerBuffer + plane, plane: 0))
+            }
+            buffers.append(try FrameBuffer(index: index, importing: dmaBuffers))
+        }
+        return buffers
+    }
+
+    /// The queue to poll; poll(2) only reads its descriptor, so no lock is needed.
+    var pollQueue: BufferQueue { queue }
+
+    func streamDescription(id: Int) -> StreamDescription {
+        let kind: StreamKind = format.bufferType.isMeta ? .meta : .video
+        let number = device.nodeName.drop { !$0.isNumber }
+        return StreamDescription(
+            id: id, name: kind == .meta ? "meta\(number)" : device.nodeName, kind: kind,
+            format: StreamFormat(bufferType: format.bufferType.rawValue, fourcc: FourCC(rawValue: format.pixelFormat.rawValue),
+                                 width: format.width, height: format.height, field: format.field.rawValue,
+                                 colorspace: format.colorspace,
+                                 planes: format.planes.map { PlaneFormat(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) }),
+            device: DeviceIdentity(path: device.path, driver: device.info.driver, card: device.info.card,
+                                   busInfo: device.info.busInfo))
+    }
+
+    func start() throws(V4L2Error) {
+        try lock.withLock { (state: inout NodeState) throws(V4L2Error) in
+            for buffer in buffers { try queue.queueBuffer(buffer) }
+            try queue.streamOn()
+            state.streaming = true
+        }
+    }
+
+    func stop() {
+        lock.withLock { state in
+            guard state.streaming else { return }
+            state.streaming = false
+            state.outstanding.removeAll()
+            // A node that is already gone cannot be stopped; its buffers died with it.
+            try? queue.streamOff()
+        }
+    }
+
+    /// Why the node can no longer stream, if a release found out first (a failed VIDIOC_QBUF).
+    func failureReason() -> String? { lock.withLock { $0.failure } }
+
+    /// Dequeues every finished buffer; a dequeue error (the device went away) ends the node.
+    func dequeueAll(streamID: Int) -> DequeueOutcome {
+        var ready: [CapturedBuffer] = []
+        while true {
+            let result: Result<DequeueResult, V4L2Error> = lock.withLock { state in
+                guard state.streaming else { return .success(.noBufferReady) }
+                do throws(V4L2Error) {
+                    let result = try queue.dequeueBuffer()
+                    if case .buffer(let buffer) = result {
+                        state.outstanding.insert(buffer.index)
+                        state.dequeuedCount += 1
+                    }
+                    return .success(result)
+                } catch {
+                    state.failure = describeEnd(error: error, count: state.dequeuedCount)
+                    return .failure(error)
+                }
+            }
+            switch result {
+            case .success(.noBufferReady):
+                return .buffers(ready)
+            case .success(.buffer(let dequeued)):
+                ready.append(capturedBuffer(dequeued, streamID: streamID))
+            case .failure:
+                return .ended(reason: failureReason() ?? "\(path) failed", buffers: ready)
+            }
+        }
+    }
+
+    /// "<path> <what> after N buffers".
+    func describeEnd(_ what: String) -> String {
+        let count = lock.withLock { $0.dequeuedCount }
+        return "\(path) \(what) after \(count) buffers"
+    }
+
+    private func describeEnd(error: V4L2Error, count: Int) -> String {
+        let errnoName = error.errno.map { V4L2Error.errnoName($0) } ?? "error"
+        if error.kind == .disconnected { return "\(path) disconnected (\(errnoName)) after \(count) buffers" }
+        return "\(path) failed at \(error.operation) (\(errnoName)) after \(count) buffers: \(error.reason)"
+    }
+
+    private func capturedBuffer(_ dequeued: DequeuedBuffer, streamID: Int) -> CapturedBuffer {
+        let buffer = buffers[dequeued.index]
+        let metadata = dequeued.metadata
+        var views: [UnsafeRawBufferPointer] = []
+        for (planeIndex, plane) in buffer.planes.enumerated() {
+            let used = planeIndex < metadata.planes.count ? Int(metadata.planes[planeIndex].bytesUsed) : 0
+            if dmabufImport, case .dmabuf(let dmaBuffer) = plane.memory {
+                // Cache maintenance for the CPU read; exporters without caches accept it as a no-op.
+                try? dmaBuffer.beginCPUAccess(forWriting: false)
+            }
+            views.append(plane.mapping?.prefix(used) ?? UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        let index = dequeued.index
+        return CapturedBuffer(streamID: streamID, metadata: V4L2CaptureNode.bufferMetadata(metadata), planeBytes: views,
+                              release: { [self] in requeue(index: index) })
+    }
+
+    /// Hands buffer `index` back to the driver (VIDIOC_QBUF); safe from any thread, at most once
+    /// per dequeue, and a no-op once the node stopped streaming.
+    private func requeue(index: Int) {
+        lock.withLock { state in
+            guard state.streaming, state.outstanding.remove(index) != nil else { return }
+            let buffer = buffers[index]
+            if dmabufImport {
+                for plane in buffer.planes {
+                    if case .dmabuf(let dmaBuffer) = plane.memory { try? dmaBuffer.endCPUAccess(forWriting: false) }
+                }
+            }
+            do throws(V4L2Error) {
+                try queue.queueBuffer(buffer)
+            } catch {
+                if state.failure == nil { state.failure = describeEnd(error: error, count: state.dequeuedCount) }
+            }
+        }
+    }
+
+    static func bufferMetadata(_ metadata: FrameMetadata) -> BufferMetadata {
+        let clock: TimestampClock
+        switch metadata.timestamp.clock {
+        case .monotonic: clock = .monotonic
+        case .copy: clock = .copy
+        case .unknown: clock = .unknown
+        }
+        return BufferMetadata(
+            status: metadata.status == .error ? .error : .ok, sequence: metadata.sequence,
+            timestamp: Timestamp(nanoseconds: metadata.timestamp.nanoseconds, clock: clock),
+            flags: metadata.flags.rawValue, field: metadata.field.rawValue,
+            planes: metadata.planes.map { PlaneMetadata(bytesUsed: $0.bytesUsed, dataOffset: $0.dataOffset, length: $0.length) })
+    }
+}

@@ -1,0 +1,168 @@
+import CamrecStore
+import Synchronization
+import V4L2
+
+/// A `FrameSource` over one or more V4L2 capture nodes (video or metadata, single- or
+/// multi-planar), with MMAP buffers or with DMABUFs exported by another node. Each node gets its
+/// format set (refusing one the driver adjusts unless told otherwise), its buffers allocated or
+/// imported, and is polled together with the others; every dequeued buffer is handed out with
+/// views into its mapped memory until `CapturedBuffer.release` queues it back (VIDIOC_QBUF).
+public final class V4L2CaptureSource: FrameSource {
+    /// One node to capture from.
+    public struct Node: Sendable {
+        /// The capture node, e.g. "/dev/video0".
+        public var path: String
+        /// The format to set; nil keeps the node's current format.
+        public var format: RequestedFormat?
+        /// How many buffers to ask the driver for.
+        public var bufferCount: Int
+        /// Where the buffer memory comes from.
+        public var memory: CaptureMemory
+
+        public init(path: String, format: RequestedFormat? = nil, bufferCount: Int = 4, memory: CaptureMemory = .mmap) {
+            self.path = path
+            self.format = format
+            self.bufferCount = bufferCount
+            self.memory = memory
+        }
+    }
+
+    /// A requested format; a nil part keeps what the node currently has. Metadata nodes only
+    /// use `fourcc`.
+    public struct RequestedFormat: Sendable, Equatable {
+        public var width: UInt32?
+        public var height: UInt32?
+        public var fourcc: FourCC?
+
+        public init(width: UInt32? = nil, height: UInt32? = nil, fourcc: FourCC? = nil) {
+            self.width = width
+            self.height = height
+            self.fourcc = fourcc
+        }
+    }
+
+    /// The memory strategy of a capture node.
+    public enum CaptureMemory: Sendable, Equatable {
+        /// Buffers allocated by the capture driver and mapped (V4L2_MEMORY_MMAP).
+        case mmap
+        /// Buffers allocated by the node at `exporterPath` (its capture queue, or its output queue
+        /// when it has none), exported with VIDIOC_EXPBUF and imported by the capture node
+        /// (V4L2_MEMORY_DMABUF), as `v4l2-ctl --stream-dmabuf --export-device` does.
+        case dmabuf(exporterPath: String)
+    }
+
+    /// Choices that apply to every node.
+    public struct Options: Sendable, Equatable {
+        /// Record in whatever format the driver adjusted a request to, instead of refusing it.
+        public var acceptAdjustedFormat: Bool
+
+        public init(acceptAdjustedFormat: Bool = false) {
+            self.acceptAdjustedFormat = acceptAdjustedFormat
+        }
+    }
+
+    public let streams: [StreamDescription]
+    public var sourceDescription: String { nodes.map(\.path).joined(separator: ", ") }
+    public var endReason: String? { state.withLock { $0.endReason } }
+
+    private let nodes: [V4L2CaptureNode]
+    private let state = Mutex(SourceState())
+
+    private struct SourceState {
+        var started = false
+        var stopped = false
+        var endReason: String?
+    }
+
+    /// Opens every node, sets its format and prepares its buffers; streaming starts with `start`.
+    /// Throws `V4L2Error`: `.wrongNodeKind` for a node without a capture queue, `.busy` when
+    /// another process holds it, `.formatAdjusted` when the driver changed the requested format.
+    public init(nodes requested: [Node], options: Options = Options()) throws(V4L2Error) {
+        guard !requested.isEmpty else {
+            throw V4L2Error(kind: .notFound, operation: "capture", devicePath: "(none)",
+                            reason: "no capture node was given", remedy: "Name at least one /dev/videoN node.")
+        }
+        var opened: [V4L2CaptureNode] = []
+        var descriptions: [StreamDescription] = []
+        for (index, node) in requested.enumerated() {
+            let captureNode = try V4L2CaptureNode(node, options: options)
+            opened.append(captureNode)
+            descriptions.append(captureNode.streamDescription(id: index + 1))
+        }
+        let names = descriptions.map(\.name)
+        guard Set(names).count == names.count else {
+            throw V4L2Error(kind: .system, operation: "capture", devicePath: requested.map(\.path).joined(separator: ", "),
+                            reason: "the same node was given more than once (\(names.joined(separator: ", ")))",
+                            remedy: "Name each node once.")
+        }
+        nodes = opened
+        streams = descriptions
+    }
+
+    /// Queues every buffer and turns streaming on (VIDIOC_QBUF, VIDIOC_STREAMON) on every node;
+    /// if one node fails, the nodes already started are stopped again.
+    public func start() throws {
+        let alreadyStarted = state.withLock { state in
+            defer { state.started = true }
+            return state.started
+        }
+        guard !alreadyStarted else { return }
+        var started: [V4L2CaptureNode] = []
+        do {
+            for node in nodes {
+                try node.start()
+                started.append(node)
+            }
+        } catch {
+            for node in started { node.stop() }
+            state.withLock { $0.stopped = true }
+            throw error
+        }
+    }
+
+    public func nextBuffers(timeoutMilliseconds: Int32) throws -> [CapturedBuffer]? {
+        let stopped = state.withLock { $0.stopped || $0.endReason != nil }
+        if stopped { return nil }
+        for (streamIndex, node) in nodes.enumerated() {
+            if let reason = node.failureReason() { return end(reason, streamIndex: streamIndex) }
+        }
+        let events = try Poller.wait(for: nodes.map(\.pollQueue), timeoutMilliseconds: timeoutMilliseconds)
+        var ready: [CapturedBuffer] = []
+        for (streamIndex, node) in nodes.enumerated() where !events[streamIndex].isEmpty {
+            switch node.dequeueAll(streamID: streams[streamIndex].id) {
+            case .buffers(let buffers):
+                ready.append(contentsOf: buffers)
+                let troubled = events[streamIndex].contains(.error) || events[streamIndex].contains(.hangUp)
+                if buffers.isEmpty && troubled && !(state.withLock { $0.stopped }) {
+                    return end(node.describeEnd("stopped streaming (poll reported an error)"), streamIndex: streamIndex,
+                               keeping: ready)
+                }
+            case .ended(let reason, let buffers):
+                ready.append(contentsOf: buffers)
+                return end(reason, streamIndex: streamIndex, keeping: ready)
+            }
+        }
+        return ready
+    }
+
+    /// Records why the source ended; buffers dequeued before the end are still delivered.
+    private func end(_ reason: String, streamIndex: Int, keeping ready: [CapturedBuffer] = []) -> [CapturedBuffer]? {
+        state.withLock { state in
+            if state.endReason == nil { state.endReason = reason }
+        }
+        return ready.isEmpty ? nil : ready
+    }
+
+    public func stop() {
+        let alreadyStopped = state.withLock { state in
+            defer { state.stopped = true }
+            return state.stopped
+        }
+        guard !alreadyStopped else { return }
+        for node in nodes { node.stop() }
+    }
+
+    deinit {
+        stop()
+    }
+}

@@ -1,0 +1,102 @@
+import CV4L2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An ioctl request code with the name errors use for it.
+struct IoctlRequest: Sendable {
+    let code: UInt
+    let name: String
+
+    static let queryCapability = IoctlRequest(code: CV4L2_VIDIOC_QUERYCAP, name: "VIDIOC_QUERYCAP")
+    static let enumerateFormat = IoctlRequest(code: CV4L2_VIDIOC_ENUM_FMT, name: "VIDIOC_ENUM_FMT")
+    static let getFormat = IoctlRequest(code: CV4L2_VIDIOC_G_FMT, name: "VIDIOC_G_FMT")
+    static let setFormat = IoctlRequest(code: CV4L2_VIDIOC_S_FMT, name: "VIDIOC_S_FMT")
+    static let tryFormat = IoctlRequest(code: CV4L2_VIDIOC_TRY_FMT, name: "VIDIOC_TRY_FMT")
+    static let enumerateFrameSizes = IoctlRequest(code: CV4L2_VIDIOC_ENUM_FRAMESIZES, name: "VIDIOC_ENUM_FRAMESIZES")
+    static let enumerateFrameIntervals = IoctlRequest(code: CV4L2_VIDIOC_ENUM_FRAMEINTERVALS, name: "VIDIOC_ENUM_FRAMEINTERVALS")
+    static let requestBuffers = IoctlRequest(code: CV4L2_VIDIOC_REQBUFS, name: "VIDIOC_REQBUFS")
+    static let queryBuffer = IoctlRequest(code: CV4L2_VIDIOC_QUERYBUF, name: "VIDIOC_QUERYBUF")
+    static let queueBuffer = IoctlRequest(code: CV4L2_VIDIOC_QBUF, name: "VIDIOC_QBUF")
+    static let dequeueBuffer = IoctlRequest(code: CV4L2_VIDIOC_DQBUF, name: "VIDIOC_DQBUF")
+    static let exportBuffer = IoctlRequest(code: CV4L2_VIDIOC_EXPBUF, name: "VIDIOC_EXPBUF")
+    static let streamOn = IoctlRequest(code: CV4L2_VIDIOC_STREAMON, name: "VIDIOC_STREAMON")
+    static let streamOff = IoctlRequest(code: CV4L2_VIDIOC_STREAMOFF, name: "VIDIOC_STREAMOFF")
+    static let queryExtendedControl = IoctlRequest(code: CV4L2_VIDIOC_QUERY_EXT_CTRL, name: "VIDIOC_QUERY_EXT_CTRL")
+    static let queryMenu = IoctlRequest(code: CV4L2_VIDIOC_QUERYMENU, name: "VIDIOC_QUERYMENU")
+    static let getExtendedControls = IoctlRequest(code: CV4L2_VIDIOC_G_EXT_CTRLS, name: "VIDIOC_G_EXT_CTRLS")
+    static let setExtendedControls = IoctlRequest(code: CV4L2_VIDIOC_S_EXT_CTRLS, name: "VIDIOC_S_EXT_CTRLS")
+    static let mediaDeviceInfo = IoctlRequest(code: CV4L2_MEDIA_IOC_DEVICE_INFO, name: "MEDIA_IOC_DEVICE_INFO")
+    static let mediaTopology = IoctlRequest(code: CV4L2_MEDIA_IOC_G_TOPOLOGY, name: "MEDIA_IOC_G_TOPOLOGY")
+    static let dmaBufferSync = IoctlRequest(code: CV4L2_DMA_BUF_IOCTL_SYNC, name: "DMA_BUF_IOCTL_SYNC")
+}
+
+/// The outcome of an ioctl on a non-blocking descriptor that may have nothing to do yet.
+enum IoctlOutcome {
+    case done
+    /// EAGAIN: nothing ready (no buffer to dequeue); not an error.
+    case wouldBlock
+}
+
+/// A file descriptor owned by exactly one object: opened in the initializer, closed once in
+/// `deinit` (close never retries EINTR: the descriptor is gone after the first call on Linux), so
+/// no path, error or not, can leak it.
+final class OwnedDescriptor: Sendable {
+    let rawValue: Int32
+    /// The path (or a description such as "dmabuf from /dev/video4") used in error messages.
+    let path: String
+
+    /// Opens `path` read-write, non-blocking and close-on-exec.
+    init(opening path: String) throws(V4L2Error) {
+        let fd = path.withCString { open($0, O_RDWR | O_NONBLOCK | O_CLOEXEC) }
+        guard fd >= 0 else { throw V4L2Error(operation: "open", devicePath: path, errno: errno) }
+        rawValue = fd
+        self.path = path
+    }
+
+    /// Takes ownership of a descriptor the kernel returned (VIDIOC_EXPBUF).
+    init(adopting fd: Int32, path: String) {
+        rawValue = fd
+        self.path = path
+    }
+
+    deinit {
+        // Never retried: after EINTR the descriptor is already released and may be reused.
+        _ = close(rawValue)
+    }
+
+    /// Runs an ioctl (retrying EINTR in C) and throws a typed error naming the request.
+    func ioctl<Argument>(_ request: IoctlRequest, _ argument: inout Argument, context: String? = nil) throws(V4L2Error) {
+        if case .wouldBlock = try ioctlAllowingWouldBlock(request, &argument, context: context) {
+            throw V4L2Error(operation: request.name, devicePath: path, errno: EAGAIN, context: context)
+        }
+    }
+
+    /// Like `ioctl`, but EAGAIN is a value, as it is for VIDIOC_DQBUF on a non-blocking node.
+    func ioctlAllowingWouldBlock<Argument>(_ request: IoctlRequest, _ argument: inout Argument,
+                                           context: String? = nil) throws(V4L2Error) -> IoctlOutcome {
+        let fd = rawValue
+        let failure: Int32? = withUnsafeMutablePointer(to: &argument) { pointer in
+            cv4l2_ioctl(fd, request.code, UnsafeMutableRawPointer(pointer)) == 0 ? nil : errno
+        }
+        guard let failure else { return .done }
+        if failure == EAGAIN { return .wouldBlock }
+        throw V4L2Error(operation: request.name, devicePath: path, errno: failure, context: context)
+    }
+}
+
+/// Reads a fixed-size, NUL-terminated C char array that Swift imports as a tuple.
+func string<Tuple>(fromCArray tuple: Tuple) -> String {
+    withUnsafeBytes(of: tuple) { bytes in
+        let length = bytes.firstIndex(of: 0) ?? bytes.count
+        return String(decoding: bytes.prefix(length), as: UTF8.self)
+    }
+}
+
+/// Copies `text` into a fixed-size C char array, NUL-terminated and truncated to fit.
+func copy<Tuple>(_ text: String, intoCArray tuple: inout Tuple) {
+    withUnsafeMutableBytes(of: &tuple) { bytes in
+        bytes.initializeMemory(as: UInt8.self, repeating: 0)
+        for (index, byte) in text.utf8.prefix(bytes.count - 1).enumerated() { bytes[index] = byte }
+    }
+}

@@ -1,0 +1,203 @@
+import CV4L2
+
+/// A negotiated or requested format of one queue: `v4l2_pix_format`, `v4l2_pix_format_mplane`
+/// or `v4l2_meta_format` inside `struct v4l2_format`, with one `PlaneLayout` per memory plane.
+public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
+    public var bufferType: BufferType
+    /// `pixelformat`, or `dataformat` for metadata queues.
+    public var pixelFormat: PixelFormat
+    /// Zero for metadata queues.
+    public var width: UInt32
+    public var height: UInt32
+    public var field: Field
+    /// `enum v4l2_colorspace`; 0 (DEFAULT) in a request lets the driver choose.
+    public var colorspace: UInt32
+    /// `enum v4l2_ycbcr_encoding`.
+    public var ycbcrEncoding: UInt32
+    /// `enum v4l2_quantization`.
+    public var quantization: UInt32
+    /// `enum v4l2_xfer_func`.
+    public var transferFunction: UInt32
+    /// One entry per memory plane: one for single-planar and metadata queues. Empty in a request
+    /// lets the driver choose the line stride and image size.
+    public var planes: [PlaneLayout]
+
+    public init(bufferType: BufferType, pixelFormat: PixelFormat, width: UInt32 = 0, height: UInt32 = 0,
+                field: Field = .any, colorspace: UInt32 = 0, ycbcrEncoding: UInt32 = 0, quantization: UInt32 = 0,
+                transferFunction: UInt32 = 0, planes: [PlaneLayout] = []) {
+        self.bufferType = bufferType
+        self.pixelFormat = pixelFormat
+        self.width = width
+        self.height = height
+        self.field = field
+        self.colorspace = colorspace
+        self.ycbcrEncoding = ycbcrEncoding
+        self.quantization = quantization
+        self.transferFunction = transferFunction
+        self.planes = planes
+    }
+
+    public var description: String {
+        let layout = planes.map { "\($0.bytesPerLine)/\($0.sizeImage)" }.joined(separator: "+")
+        if bufferType.isMeta { return "\(pixelFormat) buffer \(planes.first?.sizeImage ?? 0) bytes" }
+        return "\(width)x\(height) \(pixelFormat) field \(field) colorspace \(colorspace)"
+            + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
+    }
+
+    /// Whether `self`, what a driver returned, gives what `request` asked for: the same code, the
+    /// same size and, when the request named one, the same field and plane layout.
+    public func satisfies(_ request: VideoFormat) -> Bool {
+        guard pixelFormat == request.pixelFormat, width == request.width, height == request.height else { return false }
+        if request.field != .any && field != request.field { return false }
+        for (index, asked) in request.planes.enumerated() {
+            guard index < planes.count else { return false }
+            if asked.bytesPerLine != 0 && asked.bytesPerLine != planes[index].bytesPerLine { return false }
+            if asked.sizeImage != 0 && asked.sizeImage > planes[index].sizeImage { return false }
+        }
+        return true
+    }
+
+    init(_ raw: v4l2_format, bufferType: BufferType) {
+        var raw = raw
+        switch bufferType {
+        case .metaCapture, .metaOutput:
+            let meta = raw.fmt.meta
+            self.init(bufferType: bufferType, pixelFormat: PixelFormat(rawValue: meta.dataformat),
+                      field: .none, planes: [PlaneLayout(bytesPerLine: 0, sizeImage: meta.buffersize)])
+        case .videoCaptureMultiplanar, .videoOutputMultiplanar:
+            let pix = raw.fmt.pix_mp
+            let count = min(Int(pix.num_planes), Int(VIDEO_MAX_PLANES))
+            let layouts = withUnsafeBytes(of: &raw.fmt.pix_mp.plane_fmt) { bytes in
+                (0..<count).map { index in
+                    let plane = bytes.load(fromByteOffset: index * MemoryLayout<v4l2_plane_pix_format>.stride,
+                                           as: v4l2_plane_pix_format.self)
+                    return PlaneLayout(bytesPerLine: plane.bytesperline, sizeImage: plane.sizeimage)
+                }
+            }
+            self.init(bufferType: bufferType, pixelFormat: PixelFormat(rawValue: pix.pixelformat),
+                      width: pix.width, height: pix.height, field: Field(rawValue: pix.field),
+                      colorspace: pix.colorspace, ycbcrEncoding: UInt32(pix.ycbcr_enc),
+                      quantization: UInt32(pix.quantization), transferFunction: UInt32(pix.xfer_func),
+                      planes: layouts)
+        case .videoCapture, .videoOutput:
+            let pix = raw.fmt.pix
+            self.init(bufferType: bufferType, pixelFormat: PixelFormat(rawValue: pix.pixelformat),
+                      width: pix.width, height: pix.height, field: Field(rawValue: pix.field),
+                      colorspace: pix.colorspace, ycbcrEncoding: pix.ycbcr_enc,
+                      quantization: pix.quantization, transferFunction: pix.xfer_func,
+                      planes: [PlaneLayout(bytesPerLine: pix.bytesperline, sizeImage: pix.sizeimage)])
+        }
+    }
+
+    /// The `struct v4l2_format` to hand to S_FMT or TRY_FMT.
+    var raw: v4l2_format {
+        var raw = v4l2_format()
+        raw.type = bufferType.rawValue
+        switch bufferType {
+        case .metaCapture, .metaOutput:
+            raw.fmt.meta.dataformat = pixelFormat.rawValue
+            raw.fmt.meta.buffersize = planes.first?.sizeImage ?? 0
+        case .videoCaptureMultiplanar, .videoOutputMultiplanar:
+            raw.fmt.pix_mp.width = width
+            raw.fmt.pix_mp.height = height
+            raw.fmt.pix_mp.pixelformat = pixelFormat.rawValue
+            raw.fmt.pix_mp.field = field.rawValue
+            raw.fmt.pix_mp.colorspace = colorspace
+            raw.fmt.pix_mp.ycbcr_enc = UInt8(truncatingIfNeeded: ycbcrEncoding)
+            raw.fmt.pix_mp.quantization = UInt8(truncatingIfNeeded: quantization)
+            raw.fmt.pix_mp.xfer_func = UInt8(truncatingIfNeeded: transferFunction)
+            let count = min(planes.count, Int(VIDEO_MAX_PLANES))
+            raw.fmt.pix_mp.num_planes = UInt8(count)
+            withUnsafeMutableBytes(of: &raw.fmt.pix_mp.plane_fmt) { bytes in
+                for index in 0..<count {
+                    var plane = v4l2_plane_pix_format()
+                    plane.bytesperline = planes[index].bytesPerLine
+                    plane.sizeimage = planes[index].sizeImage
+                    bytes.storeBytes(of: plane, toByteOffset: index * MemoryLayout<v4l2_plane_pix_format>.stride,
+                                     as: v4l2_plane_pix_format.self)
+                }
+            }
+        case .videoCapture, .videoOutput:
+            raw.fmt.pix.width = width
+            raw.fmt.pix.height = height
+            raw.fmt.pix.pixelformat = pixelFormat.rawValue
+            raw.fmt.pix.field = field.rawValue
+            raw.fmt.pix.colorspace = colorspace
+            raw.fmt.pix.ycbcr_enc = ycbcrEncoding
+            raw.fmt.pix.quantization = quantization
+            raw.fmt.pix.xfer_func = transferFunction
+            raw.fmt.pix.bytesperline = planes.first?.bytesPerLine ?? 0
+            raw.fmt.pix.sizeimage = planes.first?.sizeImage ?? 0
+        }
+        return raw
+    }
+}
+
+/// The layout of one memory plane of a format (`v4l2_plane_pix_format`).
+public struct PlaneLayout: Sendable, Equatable {
+    /// Bytes from the start of one line to the next; 0 for metadata.
+    public var bytesPerLine: UInt32
+    /// The size a buffer of this plane must have at least.
+    public var sizeImage: UInt32
+
+    public init(bytesPerLine: UInt32, sizeImage: UInt32) {
+        self.bytesPerLine = bytesPerLine
+        self.sizeImage = sizeImage
+    }
+}
+
+/// One format a queue supports (`struct v4l2_fmtdesc` from VIDIOC_ENUM_FMT).
+public struct FormatDescription: Sendable, Equatable {
+    public var pixelFormat: PixelFormat
+    /// The driver's name for it, e.g. "YUYV 4:2:2".
+    public var name: String
+    /// V4L2_FMT_FLAG_COMPRESSED.
+    public var isCompressed: Bool
+    /// V4L2_FMT_FLAG_EMULATED (libv4l conversion, not the hardware).
+    public var isEmulated: Bool
+    /// `v4l2_fmtdesc.flags` as returned.
+    public var flags: UInt32
+}
+
+/// The frame sizes a format supports (`struct v4l2_frmsizeenum`).
+public enum FrameSizes: Sendable, Equatable {
+    /// A list of sizes.
+    case discrete([FrameSize])
+    /// Any size in the range on the step grid (V4L2_FRMSIZE_TYPE_STEPWISE).
+    case stepwise(FrameSizeRange)
+    /// Any size in the range (V4L2_FRMSIZE_TYPE_CONTINUOUS).
+    case continuous(FrameSizeRange)
+}
+
+/// A width and height in pixels.
+public struct FrameSize: Sendable, Hashable, CustomStringConvertible {
+    public var width: UInt32
+    public var height: UInt32
+    public init(width: UInt32, height: UInt32) {
+        self.width = width
+        self.height = height
+    }
+    public var description: String { "\(width)x\(height)" }
+}
+
+/// A range of frame sizes on a step grid.
+public struct FrameSizeRange: Sendable, Equatable, CustomStringConvertible {
+    public var minimum: FrameSize
+    public var maximum: FrameSize
+    public var widthStep: UInt32
+    public var heightStep: UInt32
+    public var description: String { "\(minimum) - \(maximum), step \(widthStep)x\(heightStep)" }
+}
+
+/// A frame interval in seconds as a fraction (`struct v4l2_fract`).
+public struct FrameInterval: Sendable, Hashable, CustomStringConvertible {
+    public var numerator: UInt32
+    public var denominator: UInt32
+    /// Frames per second, when the interval is not zero.
+    public var framesPerSecond: Double? { numerator == 0 ? nil : Double(denominator) / Double(numerator) }
+    public var description: String {
+        guard let rate = framesPerSecond else { return "\(numerator)/\(denominator) s" }
+        let rounded = (rate * 1000).rounded() / 1000
+        return "\(numerator)/\(denominator) s (\(rounded) fps)"
+    }
+}
