@@ -37,19 +37,19 @@ public struct DeviceCapabilities: OptionSet, Sendable, Hashable, CustomStringCon
     public static let deviceCapabilities = DeviceCapabilities(rawValue: UInt32(V4L2_CAP_DEVICE_CAPS))
 
     /// Every known bit with its stable name (used by `camrec devices` and its JSON).
-    public static let named: [(capability: DeviceCapabilities, name: String)] = [
-        (.videoCapture, "video-capture"), (.videoCaptureMultiplanar, "video-capture-mplane"),
-        (.videoOutput, "video-output"), (.videoOutputMultiplanar, "video-output-mplane"),
-        (.videoMemoryToMemory, "video-m2m"), (.videoMemoryToMemoryMultiplanar, "video-m2m-mplane"),
-        (.metaCapture, "meta-capture"), (.metaOutput, "meta-output"),
-        (.videoOverlay, "video-overlay"), (.videoOutputOverlay, "video-output-overlay"),
-        (.vbiCapture, "vbi-capture"), (.vbiOutput, "vbi-output"),
-        (.slicedVBICapture, "sliced-vbi-capture"), (.slicedVBIOutput, "sliced-vbi-output"),
-        (.rdsCapture, "rds-capture"), (.rdsOutput, "rds-output"), (.hardwareFrequencySeek, "hw-freq-seek"),
-        (.tuner, "tuner"), (.audio, "audio"), (.radio, "radio"), (.modulator, "modulator"),
-        (.sdrCapture, "sdr-capture"), (.sdrOutput, "sdr-output"), (.touch, "touch"),
-        (.extendedPixelFormat, "ext-pix-format"), (.ioMediaController, "io-mc"),
-        (.readWrite, "read-write"), (.streaming, "streaming"), (.deviceCapabilities, "device-caps"),
+    public static let named: [NamedCapability] = [
+        NamedCapability(.videoCapture, "video-capture"), NamedCapability(.videoCaptureMultiplanar, "video-capture-mplane"),
+        NamedCapability(.videoOutput, "video-output"), NamedCapability(.videoOutputMultiplanar, "video-output-mplane"),
+        NamedCapability(.videoMemoryToMemory, "video-m2m"), NamedCapability(.videoMemoryToMemoryMultiplanar, "video-m2m-mplane"),
+        NamedCapability(.metaCapture, "meta-capture"), NamedCapability(.metaOutput, "meta-output"),
+        NamedCapability(.videoOverlay, "video-overlay"), NamedCapability(.videoOutputOverlay, "video-output-overlay"),
+        NamedCapability(.vbiCapture, "vbi-capture"), NamedCapability(.vbiOutput, "vbi-output"),
+        NamedCapability(.slicedVBICapture, "sliced-vbi-capture"), NamedCapability(.slicedVBIOutput, "sliced-vbi-output"),
+        NamedCapability(.rdsCapture, "rds-capture"), NamedCapability(.rdsOutput, "rds-output"), NamedCapability(.hardwareFrequencySeek, "hw-freq-seek"),
+        NamedCapability(.tuner, "tuner"), NamedCapability(.audio, "audio"), NamedCapability(.radio, "radio"), NamedCapability(.modulator, "modulator"),
+        NamedCapability(.sdrCapture, "sdr-capture"), NamedCapability(.sdrOutput, "sdr-output"), NamedCapability(.touch, "touch"),
+        NamedCapability(.extendedPixelFormat, "ext-pix-format"), NamedCapability(.ioMediaController, "io-mc"),
+        NamedCapability(.readWrite, "read-write"), NamedCapability(.streaming, "streaming"), NamedCapability(.deviceCapabilities, "device-caps"),
     ]
 
     /// The names of the bits that are set, in a fixed order; unknown bits as hex.
@@ -62,6 +62,17 @@ public struct DeviceCapabilities: OptionSet, Sendable, Hashable, CustomStringCon
     }
 
     public var description: String { names.joined(separator: ", ") }
+}
+
+/// One capability bit and the stable name camrec prints for it.
+public struct NamedCapability: Sendable {
+    public var capability: DeviceCapabilities
+    public var name: String
+
+    init(_ capability: DeviceCapabilities, _ name: String) {
+        self.capability = capability
+        self.name = name
+    }
 }
 
 /// What VIDIOC_QUERYCAP says about a node (`struct v4l2_capability`).

@@ -40,8 +40,10 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let layout = planes.map { "\($0.bytesPerLine)/\($0.sizeImage)" }.joined(separator: "+")
         if bufferType.isMeta { return "\(pixelFormat) buffer \(planes.first?.sizeImage ?? 0) bytes" }
-        return "\(width)x\(height) \(pixelFormat) field \(field) colorspace \(colorspace)"
-            + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
+        var text = "\(width)x\(height) \(pixelFormat)"
+        if field != .any { text += " field \(field)" }
+        if colorspace != 0 { text += " colorspace \(colorspace)" }
+        return text + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
     }
 
     /// Whether `self`, what a driver returned, gives what `request` asked for: the same code, the
