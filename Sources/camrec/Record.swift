@@ -3,17 +3,25 @@ import CamrecEngine
 import CamrecInspect
 import CamrecStore
 import Foundation
+import V4L2
 
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record multi-stream frames into a recording folder.",
         discussion: """
-            With no -d/--device, camrec records the built-in synthetic camera (a 1280x720 NV12 'main' \
-            stream, a 320x180 YUYV 'preview' stream and a 64-byte metadata stream of one simulated sensor) \
-            and says so on stderr. Stop with Ctrl-C (SIGINT) or SIGTERM: the recording is closed cleanly.
+            -d/--device records V4L2 capture nodes (video or metadata), each optionally with a format \
+            (DEV:WxH:FOURCC, DEV:FOURCC or DEV:WxH); repeat it to record several nodes into one recording, \
+            their buffers grouped into requests by equal sequence and timestamp, else by timestamp \
+            within --request-tolerance, else one buffer per request. With no -d, camrec records the \
+            first video capture node, or the built-in synthetic camera when there is none (a 1280x720 \
+            NV12 'main' stream, a 320x180 YUYV 'preview' stream and a 64-byte metadata stream of one \
+            simulated sensor), and says which on stderr. Stop with Ctrl-C (SIGINT) or SIGTERM: the \
+            recording is closed cleanly.
 
             Examples:
-              camrec record -o demo.camrec --frames 90
+              camrec record -d /dev/video0:640x360:YUYV -d /dev/video2 -o vivid.camrec --frames 60
+              camrec record -d /dev/video4:NM12 --memory dmabuf --export-device /dev/video8 -o mp.camrec --frames 10
+              camrec record -o demo.camrec --frames 90 --synthetic
               camrec record -o long.camrec --duration 10 --level 1
               camrec record -o faults.camrec --frames 60 --synthetic-drop-every 10 --synthetic-error-every 7
             """)
@@ -21,8 +29,27 @@ struct Record: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The recording folder to create (NAME.camrec).")
     var output: String
 
+    @Option(name: [.short, .customLong("device")], help: ArgumentHelp(
+        "A V4L2 capture node to record, optionally with a format; repeatable.", valueName: "DEV[:WxH][:FOURCC]"))
+    var devices: [String] = []
+
     @Flag(help: "Record the built-in synthetic camera.")
     var synthetic = false
+
+    @Option(help: "Buffers to request per node (VIDIOC_REQBUFS count).")
+    var buffers: Int = 4
+
+    @Option(help: "Buffer memory: mmap, or dmabuf (buffers exported by --export-device, imported by the capture node).")
+    var memory: String = "mmap"
+
+    @Option(help: "With --memory dmabuf: the node whose exported buffers the capture nodes import.")
+    var exportDevice: String?
+
+    @Flag(help: "Record even when a device adjusts the requested format (what it offered is recorded).")
+    var acceptAdjustedFormat = false
+
+    @Option(help: "Group buffers of different nodes into one request when their timestamps are this close, in ms.")
+    var requestTolerance: Double = 2
 
     @Option(help: "Stop after N buffers of every stream.")
     var frames: Int?
@@ -57,14 +84,54 @@ struct Record: ParsableCommand {
         if !(chunkDuration > 0) { throw ValidationError("--chunk-duration must be a positive number of seconds.") }
         if output.isEmpty { throw ValidationError("-o/--output needs a path, e.g. -o demo.camrec.") }
         try syntheticOptions.validate()
+        if synthetic && !devices.isEmpty { throw ValidationError("--synthetic and -d/--device exclude each other; choose one.") }
+        if !(1...32).contains(buffers) { throw ValidationError("--buffers must be between 1 and 32, not \(buffers).") }
+        if memory != "mmap" && memory != "dmabuf" { throw ValidationError("--memory must be mmap or dmabuf, not '\(memory)'.") }
+        if memory == "dmabuf" && exportDevice == nil {
+            throw ValidationError("--memory dmabuf needs --export-device DEV: the node whose buffers are exported "
+                                  + "(this kernel has no DMA heaps), e.g. --export-device /dev/video8 for vim2m.")
+        }
+        if memory == "mmap" && exportDevice != nil { throw ValidationError("--export-device only goes with --memory dmabuf.") }
+        if !(requestTolerance >= 0) { throw ValidationError("--request-tolerance must be 0 or more milliseconds.") }
+        for device in devices { _ = try DeviceArgument(device) }
     }
 
     func run() throws {
         try checkOutput(output, replace: force)
-        let source: any FrameSource = SyntheticCamera(options: syntheticOptions.cameraOptions())
-        printError("camrec: recording the synthetic camera (no -d/--device given): "
-                   + source.streams.map { "\($0.name) \($0.format.fourcc) \($0.format.width)x\($0.format.height)" }
-                       .joined(separator: ", "))
+        var arguments = try devices.map { try DeviceArgument($0) }
+        if arguments.isEmpty && !synthetic {
+            // As v4l2-ctl defaults to /dev/video0: the first video capture node, if there is one.
+            let capture: DeviceCapabilities = [.videoCapture, .videoCaptureMultiplanar]
+            if let first = DeviceDiscovery.videoNodes().first(where: {
+                guard let info = $0.info else { return false }
+                return !info.nodeCapabilities.isDisjoint(with: capture) && info.nodeCapabilities.isDisjoint(with: [.videoMemoryToMemory, .videoMemoryToMemoryMultiplanar])
+            }) {
+                printError("camrec: no -d/--device given; recording the first video capture node, \(first.path) "
+                           + "(\(first.info?.driver ?? "?"): \(first.name ?? first.info?.card ?? "?")); --synthetic records the synthetic camera")
+                arguments = [DeviceArgument(path: first.path, format: nil)]
+            }
+        }
+        let source: any FrameSource
+        if arguments.isEmpty {
+            source = SyntheticCamera(options: syntheticOptions.cameraOptions())
+            printError("camrec: recording the synthetic camera" + (synthetic ? "" : " (no -d/--device given and no V4L2 capture node found)")
+                       + ": " + source.streams.map { "\($0.name) \($0.format.fourcc) \($0.format.width)x\($0.format.height)" }
+                           .joined(separator: ", "))
+        } else {
+            let captureMemory: V4L2CaptureSource.CaptureMemory = exportDevice.map { .dmabuf(exporterPath: $0) } ?? .mmap
+            do {
+                source = try V4L2CaptureSource(
+                    nodes: arguments.map {
+                        V4L2CaptureSource.Node(path: $0.path, format: $0.format, bufferCount: buffers, memory: captureMemory)
+                    },
+                    options: V4L2CaptureSource.Options(acceptAdjustedFormat: acceptAdjustedFormat))
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            printError("camrec: recording " + source.streams.map {
+                "\($0.device?.path ?? $0.name) as '\($0.name)' (\($0.format.fourcc) \($0.format.width)x\($0.format.height))"
+            }.joined(separator: ", "))
+        }
         var options = Recorder.Options(outputPath: output)
         options.replaceExisting = force
         options.compressionLevel = level
@@ -73,6 +140,7 @@ struct Record: ParsableCommand {
         options.durationSeconds = duration
         options.chunkSizeLimit = Int64(chunkSize) << 20
         options.chunkDurationNanoseconds = Int64(chunkDuration * 1e9)
+        options.requestToleranceNanoseconds = Int64(requestTolerance * 1e6)
         try record(source: source, options: options)
     }
 
@@ -179,5 +247,41 @@ func checkOutput(_ path: String, replace: Bool) throws {
     guard access(folder, W_OK) == 0 else {
         throw CommandFailure("cannot create \(path): \(String(cString: strerror(errno))) (errno \(errno)) on \(folder); "
                              + "choose a folder you can write to.")
+    }
+}
+
+/// `-d DEV[:WxH][:FOURCC]`: a capture node and the format to ask it for.
+struct DeviceArgument {
+    var path: String
+    var format: V4L2CaptureSource.RequestedFormat?
+
+    init(path: String, format: V4L2CaptureSource.RequestedFormat?) {
+        self.path = path
+        self.format = format
+    }
+
+    init(_ text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard let path = parts.first, !path.isEmpty else {
+            throw ValidationError("-d needs a device node, e.g. -d /dev/video0 or -d /dev/video0:640x360:YUYV; got '\(text)'.")
+        }
+        self.path = path
+        var width: UInt32?
+        var height: UInt32?
+        var fourcc: FourCC?
+        for part in parts.dropFirst() {
+            let size = part.lowercased().split(separator: "x")
+            if size.count == 2, let w = UInt32(size[0]), let h = UInt32(size[1]), w > 0, h > 0, width == nil {
+                width = w
+                height = h
+            } else if let code = FourCC(part), part.count == 4, fourcc == nil {
+                fourcc = code
+            } else {
+                throw ValidationError("-d \(text): '\(part)' is neither a size (640x360) nor a four-character format (YUYV); "
+                                      + "write DEV:WxH:FOURCC.")
+            }
+        }
+        format = width == nil && fourcc == nil ? nil
+            : V4L2CaptureSource.RequestedFormat(width: width, height: height, fourcc: fourcc)
     }
 }
