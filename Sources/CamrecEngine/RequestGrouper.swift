@@ -25,13 +25,13 @@ struct RequestGrouper {
     }
 
     /// The request `buffer` belongs to, and how it got there.
-    mutating func assign(streamID: Int, metadata: BufferMetadata) -> (requestID: Int64, join: RequestJoin) {
+    mutating func assign(streamID: Int, metadata: BufferMetadata) -> RequestAssignment {
         let timestamp = metadata.timestamp.nanoseconds
         if let index = open.lastIndex(where: {
             !$0.streams.contains(streamID) && $0.sequence == metadata.sequence && $0.timestampNanoseconds == timestamp
         }) {
             open[index].streams.insert(streamID)
-            return (open[index].id, .sameSequenceAndTimestamp)
+            return RequestAssignment(requestID: open[index].id, join: .sameSequenceAndTimestamp)
         }
         if toleranceNanoseconds > 0 {
             let candidates = open.indices.filter {
@@ -41,13 +41,19 @@ struct RequestGrouper {
                 abs(open[$0].timestampNanoseconds - timestamp) < abs(open[$1].timestampNanoseconds - timestamp)
             }) {
                 open[index].streams.insert(streamID)
-                return (open[index].id, .timestampWithinTolerance)
+                return RequestAssignment(requestID: open[index].id, join: .timestampWithinTolerance)
             }
         }
         let id = nextID
         nextID += 1
         open.append(OpenRequest(id: id, sequence: metadata.sequence, timestampNanoseconds: timestamp, streams: [streamID]))
         if open.count > window { open.removeFirst(open.count - window) }
-        return (id, .opened)
+        return RequestAssignment(requestID: id, join: .opened)
     }
+}
+
+/// The request a buffer was put in, and the evidence for it.
+struct RequestAssignment {
+    var requestID: Int64
+    var join: RequestJoin
 }

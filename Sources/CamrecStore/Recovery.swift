@@ -29,6 +29,20 @@ public enum Recovery {
         public var previousIndex: String?
     }
 
+    /// A valid plane found in a chunk.
+    private struct RecoveredPlane {
+        var header: PlaneHeader
+        var location: ChunkLocation
+    }
+
+    /// A chunk as it will be listed in the rebuilt index.
+    private struct RecoveredChunk {
+        var id: Int64
+        var name: String
+        var size: Int64
+        var planes: Int
+    }
+
     public static func recover(path: String) throws(StoreError) -> Report {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -46,10 +60,10 @@ public enum Recovery {
         }
 
         var description: (RecordingInfo, [StreamDescription])?
-        var planesByBuffer: [Int64: [(PlaneHeader, ChunkLocation)]] = [:]
+        var planesByBuffer: [Int64: [RecoveredPlane]] = [:]
         var bufferOrder: [Int64] = []
         var notes: [Int64: RecorderNote] = [:]
-        var chunkRows: [(id: Int64, name: String, size: Int64, planes: Int)] = []
+        var chunkRows: [RecoveredChunk] = []
         var losses: [Loss] = []
         var usedChunkIDs = Set<Int64>()
 
@@ -65,7 +79,7 @@ public enum Recovery {
                 switch item {
                 case let .plane(header, location):
                     if planesByBuffer[header.bufferID] == nil { bufferOrder.append(header.bufferID) }
-                    planesByBuffer[header.bufferID, default: []].append((header, location))
+                    planesByBuffer[header.bufferID, default: []].append(RecoveredPlane(header: header, location: location))
                     planeCount += 1
                 case let .metadata(record, _):
                     switch record {
@@ -84,7 +98,7 @@ public enum Recovery {
                 }
             }
             let size = (try? manager.attributesOfItem(atPath: chunkPath)[.size] as? Int64) ?? 0
-            chunkRows.append((chunkID, name, size ?? 0, planeCount))
+            chunkRows.append(RecoveredChunk(id: chunkID, name: name, size: size ?? 0, planes: planeCount))
         }
         guard let (info, streams) = description else {
             throw .notARecording(path: path, reason: "none of its \(names.count) chunks carries the recording's description")
@@ -106,23 +120,23 @@ public enum Recovery {
                 try index.insertChunk(id: chunk.id, name: chunk.name, sizeBytes: chunk.size, planes: chunk.planes)
             }
             for bufferID in bufferOrder.sorted() {
-                guard var planes = planesByBuffer[bufferID], let first = planes.first?.0 else { continue }
-                planes.sort { $0.0.planeIndex < $1.0.planeIndex }
+                guard var planes = planesByBuffer[bufferID], let first = planes.first?.header else { continue }
+                planes.sort { $0.header.planeIndex < $1.header.planeIndex }
                 guard planes.count == first.planeCount,
-                      planes.enumerated().allSatisfy({ $0.offset == $0.element.0.planeIndex }) else {
-                    losses.append(Loss(chunk: "(buffer \(bufferID))", offset: planes.first?.1.offset ?? 0,
+                      planes.enumerated().allSatisfy({ $0.offset == $0.element.header.planeIndex }) else {
+                    losses.append(Loss(chunk: "(buffer \(bufferID))", offset: planes.first?.location.offset ?? 0,
                                        streamName: streamNames[first.streamID], sequence: first.sequence,
                                        reason: "only \(planes.count) of its \(first.planeCount) planes survive"))
                     continue
                 }
                 let metadata = BufferMetadata(status: first.status, sequence: first.sequence, timestamp: first.timestamp,
-                                              flags: first.flags, field: first.field, planes: planes.map { $0.0.plane })
+                                              flags: first.flags, field: first.field, planes: planes.map { $0.header.plane })
                 try index.insertBuffer(IndexedBuffer(
                     bufferID: bufferID, requestID: first.requestID, requestJoin: first.requestJoin,
                     streamID: first.streamID, metadata: metadata,
-                    planes: planes.map { header, location in
-                        IndexedPlane(metadata: header.plane, location: location, storedSize: header.storedSize,
-                                     encoding: header.encoding, checksum: header.checksum)
+                    planes: planes.map { plane in
+                        IndexedPlane(metadata: plane.header.plane, location: plane.location, storedSize: plane.header.storedSize,
+                                     encoding: plane.header.encoding, checksum: plane.header.checksum)
                     }))
                 buffers += 1
             }
