@@ -105,8 +105,9 @@ public final class Replayer {
         return (requests, skipped)
     }
 
-    /// Prepares every sink (failing before anything is queued), then replays.
-    public func run() throws -> Report {
+    /// Prepares every sink (failing before anything is queued), calls `whenPrepared` (where
+    /// `camrec replay --capture-to` starts recording an M2M device's capture side), then replays.
+    public func run(whenPrepared: () throws -> Void = {}) throws -> Report {
         let streams = Dictionary(uniqueKeysWithValues: reader.streams.map { ($0.id, $0) })
         var sinks: [Int: any FrameSink] = [:]
         for route in routes {
@@ -114,6 +115,7 @@ public final class Replayer {
             try route.sink.prepare(stream: stream)
             sinks[route.streamID] = route.sink
         }
+        try whenPrepared()
         let (requests, skippedPerLoop) = try selection()
         guard let first = requests.first?.first, let last = requests.last?.first else {
             for route in routes { try route.sink.finish() }

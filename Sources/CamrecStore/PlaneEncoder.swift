@@ -54,14 +54,15 @@ public final class PlaneEncoder {
                                 storedSize: UInt32(bytes.count), checksum: checksum)
         }
         let bound = ZSTD_compressBound(bytes.count)
-        var frame = [UInt8](repeating: 0, count: bound)
-        let written = frame.withUnsafeMutableBytes { output in
-            ZSTD_compress2(context, output.baseAddress, output.count, bytes.baseAddress, bytes.count)
+        var result = 0
+        // Uninitialised capacity: zeroing a compress-bound array per plane costs measurable time.
+        let frame = [UInt8](unsafeUninitializedCapacity: bound) { output, initialized in
+            result = ZSTD_compress2(context, output.baseAddress, output.count, bytes.baseAddress, bytes.count)
+            initialized = ZSTD_isError(result) != 0 ? 0 : result
         }
-        if ZSTD_isError(written) != 0 {
-            throw .zstd(path: "(plane)", operation: "compress", message: String(cString: ZSTD_getErrorName(written)))
+        if ZSTD_isError(result) != 0 {
+            throw .zstd(path: "(plane)", operation: "compress", message: String(cString: ZSTD_getErrorName(result)))
         }
-        frame.removeSubrange(written...)
         return EncodedPlane(metadata: metadata, encoding: .zstd, frame: frame,
                             storedSize: UInt32(bytes.count), checksum: checksum)
     }
