@@ -97,8 +97,8 @@ public enum Recovery {
                     losses.append(Loss(chunk: name, offset: offset, streamName: nil, sequence: nil, reason: reason))
                 }
             }
-            let size = (try? manager.attributesOfItem(atPath: chunkPath)[.size] as? Int64) ?? 0
-            chunkRows.append(RecoveredChunk(id: chunkID, name: name, size: size ?? 0, planes: planeCount))
+            let size = ((try? manager.attributesOfItem(atPath: chunkPath))?[.size] as? NSNumber)?.int64Value ?? 0
+            chunkRows.append(RecoveredChunk(id: chunkID, name: name, size: size, planes: planeCount))
         }
         guard let (info, streams) = description else {
             throw .notARecording(path: path, reason: "none of its \(names.count) chunks carries the recording's description")
