@@ -41,6 +41,16 @@ let package = Package(
             ],
             path: "Benchmarks/StoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // `camrec info` and a single-frame fetch on a 1M-buffer recording.
+        .executableTarget(
+            name: "InspectBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CamrecStore", package: camrec),
+                .product(name: "CamrecInspect", package: camrec),
+            ],
+            path: "Benchmarks/InspectBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // A plain command-line driver for tools/bench: dumps frames, prints medians.
         .executableTarget(name: "camrec-storebench", dependencies: ["StoreBenchSupport"],
                           path: "Tools/camrec-storebench"),
