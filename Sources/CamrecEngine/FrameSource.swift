@@ -20,6 +20,9 @@ public protocol FrameSource: AnyObject, Sendable {
     var isLive: Bool { get }
     /// Why `nextBuffers` returned nil, when the source ended by itself.
     var endReason: String? { get }
+    /// Whether that end was the expected one (a replay that finished) rather than a failure (a
+    /// device that disappeared); the recorder notes it as information or as an error.
+    var endedNormally: Bool { get }
     /// Stops streaming (VIDIOC_STREAMOFF), returning every buffer to the source. Idempotent.
     func stop()
 }
@@ -46,4 +49,7 @@ public struct CapturedBuffer: @unchecked Sendable {
 extension FrameSource {
     /// Cameras are live unless they say otherwise.
     public var isLive: Bool { true }
+
+    /// A source that ends by itself has failed, unless it says otherwise.
+    public var endedNormally: Bool { false }
 }

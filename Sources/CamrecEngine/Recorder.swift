@@ -215,8 +215,10 @@ public final class Recorder {
             }
             guard let buffers else {
                 stopReason = source.endReason ?? "the source ended"
-                reorderer.put(serial: serial, .note(kind: .error, streamID: nil, sequence: nil, message: stopReason))
-                serial += 1
+                if !source.endedNormally {
+                    reorderer.put(serial: serial, .note(kind: .error, streamID: nil, sequence: nil, message: stopReason))
+                    serial += 1
+                }
                 break
             }
             for captured in buffers {

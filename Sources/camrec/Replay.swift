@@ -2,26 +2,53 @@ import ArgumentParser
 import CamrecEngine
 import CamrecStore
 import Foundation
+import V4L2
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send a recording back into devices, paced like the original.",
         discussion: """
-            Each buffer is queued with its recorded bytesused per plane, timestamp and sequence, at \
-            the time its recorded timestamp says (absolute deadlines on CLOCK_MONOTONIC). TARGET is a \
-            device node or `null` (takes everything at once: pacing without a device).
+            Each buffer is queued with its recorded bytesused and data offset per plane, timestamp and \
+            field, at the time its recorded timestamp says (absolute deadlines on CLOCK_MONOTONIC). \
+            TARGET is a V4L2 output node (video or metadata output, the output side of an M2M or ISP \
+            node; single- or multi-planar) or `null` (takes everything at once: pacing without a \
+            device). The recorded format is set on the target's output queue first; when the device \
+            adjusts it, camrec says what was recorded and what the device offers, and stops before \
+            queueing anything. The buffers of one recorded request are queued together.
+
+            The device numbers output buffers itself (V4L2 ignores the sequence on VIDIOC_QBUF); an M2M \
+            device copies each buffer's timestamp to the frame it produces, so with --capture-to every \
+            captured frame carries the recorded timestamp of its input. The capture recording names its \
+            source recording and device; compare it with `camrec diff --pair timestamp`.
+
+            --memory dmabuf imports buffers exported by --export-device (VIDIOC_EXPBUF on its capture \
+            queue, or its output queue when it has none), as `v4l2-ctl --stream-dmabuf --export-device` does.
 
             Examples:
               camrec replay demo.camrec --stream main --to null
               camrec replay demo.camrec --to main=null --to meta=null --rate 2 --loop 3
-              camrec replay demo.camrec --stream main --to null --from 30 --until 2.5s --json
+              camrec replay demo.camrec --stream main --to null --from 30 --until 2.5s
+              camrec replay cam.camrec --to /dev/video1 --json
+              camrec replay cam.camrec --to video=/dev/video1 --to params=/dev/video3
+              camrec replay rgb.camrec --to /dev/video8 --capture-to out.camrec \\
+                  --capture-format 320x240:RGB3
+              camrec replay rgb.camrec --to /dev/video8 --capture-to out.camrec \\
+                  --memory dmabuf --export-device /dev/video0 --as-fast-as-possible
+              camrec diff rgb.camrec out.camrec --pair timestamp
             """)
+
+    /// `--memory`: where the output queue's buffers come from.
+    enum Memory: String, ExpressibleByArgument, CaseIterable {
+        case mmap
+        case dmabuf
+    }
 
     @Argument(help: "The recording folder.")
     var recording: String
 
     @Option(name: .customLong("to"), help: ArgumentHelp(
-        "TARGET for the only (or --stream) stream, or STREAM=TARGET, repeatable.", valueName: "[STREAM=]TARGET"))
+        "TARGET (/dev/videoN or null) for the only (or --stream) stream, or STREAM=TARGET, repeatable.",
+        valueName: "[STREAM=]TARGET"))
     var targets: [String] = []
 
     @Option(help: "The stream to replay when --to names no stream.")
@@ -45,6 +72,24 @@ struct Replay: ParsableCommand {
     @Option(help: "Buffers recorded with status error: skip or send.")
     var errors: String = "skip"
 
+    @Option(help: "Output buffers: mmap (the target's own) or dmabuf (exported by --export-device).")
+    var memory: Memory = .mmap
+
+    @Option(help: ArgumentHelp("With --memory dmabuf: the node whose buffers the targets import.", valueName: "DEV"))
+    var exportDevice: String?
+
+    @Option(help: "Buffers to request on each target's output queue.")
+    var buffers: Int = 4
+
+    @Option(help: ArgumentHelp("Record what the M2M target produces into this new recording.", valueName: "OUT.camrec"))
+    var captureTo: String?
+
+    @Option(help: ArgumentHelp("The M2M capture format (default: the device's current one).", valueName: "[WxH:]FOURCC"))
+    var captureFormat: String?
+
+    @Flag(help: "Replace --capture-to if it is an existing recording.")
+    var force = false
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -55,32 +100,26 @@ struct Replay: ParsableCommand {
         if let from, ReplayBound(from) == nil { throw ValidationError("--from must be a sequence number (120) or a time (2.5s, 500ms), not '\(from)'.") }
         if let until, ReplayBound(until) == nil { throw ValidationError("--until must be a sequence number (120) or a time (2.5s, 500ms), not '\(until)'.") }
         if Replayer.ErrorPolicy(rawValue: errors) == nil { throw ValidationError("--errors must be skip or send, not '\(errors)'.") }
+        if memory == .dmabuf && exportDevice == nil {
+            throw ValidationError("--memory dmabuf needs --export-device DEV: the node whose buffers the targets import (a capture node, say).")
+        }
+        if memory == .mmap && exportDevice != nil { throw ValidationError("--export-device is for --memory dmabuf; add --memory dmabuf or drop it.") }
+        if !(1...32).contains(buffers) { throw ValidationError("--buffers must be between 1 and 32, not \(buffers).") }
+        if captureFormat != nil && captureTo == nil { throw ValidationError("--capture-format goes with --capture-to OUT.camrec.") }
+        if let captureFormat, ReplayTargets.captureFormat(captureFormat) == nil {
+            throw ValidationError("--capture-format must be FOURCC or WxH:FOURCC, e.g. RGB3 or 320x240:RGB3; got '\(captureFormat)'.")
+        }
+        if let captureTo, captureTo.isEmpty { throw ValidationError("--capture-to needs a path, e.g. --capture-to out.camrec.") }
+        if captureTo != nil && loop == 0 { throw ValidationError("--capture-to needs a finite --loop: the capture recording closes when the replay ends.") }
     }
 
     func run() throws {
+        if let captureTo { try checkOutput(captureTo, replace: force) }
         let reader = try RecordingReader(path: recording)
-        var routes: [Replayer.Route] = []
-        for target in targets {
-            let (streamName, device) = split(target)
-            let chosen: StreamDescription
-            if let name = streamName ?? stream {
-                guard let found = reader.stream(named: name) else {
-                    throw CommandFailure("\(recording) has no stream '\(name)'; it has: "
-                                         + reader.streams.map(\.name).joined(separator: ", ") + ".")
-                }
-                chosen = found
-            } else if reader.streams.count == 1, let only = reader.streams.first {
-                chosen = only
-            } else {
-                throw CommandFailure("\(recording) has \(reader.streams.count) streams ("
-                                     + reader.streams.map(\.name).joined(separator: ", ")
-                                     + "); say which with --stream S or --to STREAM=\(device).")
-            }
-            if routes.contains(where: { $0.streamID == chosen.id }) {
-                throw CommandFailure("stream '\(chosen.name)' is given two targets; give each stream one --to.")
-            }
-            routes.append(Replayer.Route(streamID: chosen.id, sink: try makeSink(target: device, stream: chosen)))
-        }
+        var sinkOptions = V4L2OutputSink.Options(bufferCount: buffers)
+        if memory == .dmabuf, let exportDevice { sinkOptions.memory = .dmabuf(exporterPath: exportDevice) }
+        let targets = try ReplayTargets(reader: reader, targets: self.targets, defaultStream: stream, sinkOptions: sinkOptions)
+        let captureRoute = captureTo == nil ? nil : try targets.memoryToMemoryRoute()
         var options = Replayer.Options()
         options.rate = rate
         options.asFastAsPossible = asFastAsPossible
@@ -89,31 +128,110 @@ struct Replay: ParsableCommand {
         options.until = until.flatMap(ReplayBound.init)
         options.errors = Replayer.ErrorPolicy(rawValue: errors) ?? .skip
         installStopHandlers()
+        var capture: M2MCaptureRecording?
         let report: Replayer.Report
         do {
-            report = try Replayer(reader: reader, routes: routes, options: options).run()
+            report = try Replayer(reader: reader, routes: targets.routes, options: options).run {
+                // The output format was accepted: only now set up and record the capture side.
+                guard let captureTo, let captureRoute else { return }
+                capture = try startCapture(into: captureTo, device: captureRoute.sink.device)
+            }
         } catch {
+            if let capture, let captureRoute {
+                // Closes the capture recording with what the device produced before the failure.
+                _ = try? capture.finish(outputBuffers: captureRoute.sink.statistics.queued, failure: "\(error)")
+            }
             throw CommandFailure("\(error)")
         }
+        var captureReport: CaptureReport?
+        if let capture, let captureTo, let captureRoute {
+            let summary: Recorder.Summary
+            do {
+                summary = try capture.finish(outputBuffers: captureRoute.sink.statistics.queued)
+            } catch {
+                throw CommandFailure("replay finished, but recording the capture side of \(captureRoute.sink.device.path) failed: \(error)")
+            }
+            captureReport = CaptureReport(path: captureTo, device: captureRoute.sink.device.path, sourceRecording: recording,
+                                          buffers: summary.buffers, stopReason: summary.stopReason)
+        }
+        let targetReports = targets.deviceRoutes.map {
+            TargetReport(stream: $0.streamName, device: $0.sink.device.path, statistics: $0.sink.statistics)
+        }
+        try print(report: report, targets: targetReports, capture: captureReport)
+    }
+
+    private func startCapture(into path: String, device: VideoDevice) throws -> M2MCaptureRecording {
+        var sourceOptions = M2MCaptureSource.Options(bufferCount: buffers)
+        sourceOptions.format = captureFormat.flatMap(ReplayTargets.captureFormat)
+        let source = try M2MCaptureSource(device: device, options: sourceOptions)
+        var options = Recorder.Options(outputPath: path)
+        options.replaceExisting = force
+        options.sourceRecording = recording
+        options.sourceDevice = device.path
+        return M2MCaptureRecording(source: source, options: options)
+    }
+
+    private func print(report: Replayer.Report, targets: [TargetReport], capture: CaptureReport?) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            let target = report.targetRate.map { String(format: " (target %.2f)", $0) } ?? ""
-            print(String(format: "sent %d buffers in %d requests in %.3f s: %.2f requests/s%@",
-                         report.framesSent, report.requestsSent, report.durationSeconds, report.achievedRate, target))
-            print(String(format: "lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms",
-                         Double(report.latenessP50Nanoseconds) / 1e6, Double(report.latenessP99Nanoseconds) / 1e6,
-                         Double(report.latenessMaxNanoseconds) / 1e6))
-            if report.errorsSkipped > 0 { print("skipped \(report.errorsSkipped) buffers recorded with status error (--errors send sends them)") }
-            if report.stoppedBySignal { print("stopped by signal after \(report.loopsCompleted) complete loops") }
+            Swift.print(String(decoding: try encoder.encode(ReplayOutput(report: report, targets: targets, capture: capture)),
+                               as: UTF8.self))
+            return
         }
+        let target = report.targetRate.map { String(format: " (target %.2f)", $0) } ?? ""
+        Swift.print(String(format: "sent %d buffers in %d requests in %.3f s: %.2f requests/s%@",
+                           report.framesSent, report.requestsSent, report.durationSeconds, report.achievedRate, target))
+        Swift.print(String(format: "lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+                           Double(report.latenessP50Nanoseconds) / 1e6, Double(report.latenessP99Nanoseconds) / 1e6,
+                           Double(report.latenessMaxNanoseconds) / 1e6))
+        for target in targets {
+            let statistics = target.statistics
+            var line = "\(target.stream) -> \(target.device): queued \(statistics.queued), returned \(statistics.returned)"
+            if statistics.returnedWithError > 0 { line += " (\(statistics.returnedWithError) flagged error)" }
+            if statistics.heldAtEnd > 0 { line += ", \(statistics.heldAtEnd) held by the device until stream-off" }
+            Swift.print(line)
+        }
+        if let capture {
+            Swift.print("captured \(capture.buffers) buffers from \(capture.device) into \(capture.path): \(capture.stopReason)")
+        }
+        if report.errorsSkipped > 0 { Swift.print("skipped \(report.errorsSkipped) buffers recorded with status error (--errors send sends them)") }
+        if report.stoppedBySignal { Swift.print("stopped by signal after \(report.loopsCompleted) complete loops") }
+    }
+}
+
+/// What one device target did, in the replay report.
+struct TargetReport: Encodable {
+    var stream: String
+    var device: String
+    var statistics: V4L2OutputSink.Statistics
+}
+
+/// The recording `--capture-to` made, in the replay report.
+struct CaptureReport: Encodable {
+    var path: String
+    var device: String
+    var sourceRecording: String
+    var buffers: Int64
+    var stopReason: String
+}
+
+/// The `--json` report: the replayer's figures at the top level, plus the device targets and the capture.
+struct ReplayOutput: Encodable {
+    var report: Replayer.Report
+    var targets: [TargetReport]
+    var capture: CaptureReport?
+
+    private enum CodingKeys: String, CodingKey {
+        case targets
+        case capture
     }
 
-    private func split(_ target: String) -> (stream: String?, device: String) {
-        guard let equals = target.firstIndex(of: "=") else { return (nil, target) }
-        return (String(target[..<equals]), String(target[target.index(after: equals)...]))
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(targets, forKey: .targets)
+        try container.encodeIfPresent(capture, forKey: .capture)
     }
 }

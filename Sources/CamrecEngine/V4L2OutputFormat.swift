@@ -1,0 +1,98 @@
+import CamrecStore
+import V4L2
+
+/// The format a recorded stream needs on an output queue (the `v4l2_format` a replay hands to
+/// VIDIOC_S_FMT), and the check that what the driver set can carry the recorded bytes unchanged.
+/// Drivers adjust rather than refuse (S_FMT returns what they can do), so a replay compares what
+/// came back with what was recorded and refuses before any buffer is queued.
+public struct V4L2OutputFormat: Sendable, Equatable {
+    /// The stream as it was recorded.
+    public var stream: StreamDescription
+    /// The request for the target's output queue: the recorded code, size, field, colorspace and
+    /// per-plane bytesperline/sizeimage, on the queue's own buffer type.
+    public var request: VideoFormat
+
+    /// Builds the request for an output queue of type `queueType`, or throws `.formatAdjusted`
+    /// when the queue cannot carry the stream at all (metadata to a video queue, two memory planes
+    /// to a single-planar queue): nothing is asked of the device then.
+    public init(stream: StreamDescription, queueType: BufferType, devicePath: String) throws(V4L2Error) {
+        self.stream = stream
+        let format = stream.format
+        let recordedMeta = stream.kind == .meta || BufferType(rawValue: format.bufferType)?.isMeta == true
+        if recordedMeta != queueType.isMeta {
+            throw V4L2Error(
+                kind: .formatAdjusted, operation: "replay", devicePath: devicePath,
+                reason: "cannot replay stream '\(stream.name)': it is a \(recordedMeta ? "metadata" : "video") stream "
+                    + "(\(Self.describe(format, meta: recordedMeta))), but \(devicePath) has a \(queueType) queue",
+                remedy: "Replay it to a \(recordedMeta ? "metadata output" : "video output or M2M") node "
+                    + "(`camrec devices` lists each node's queues), with --to \(stream.name)=/dev/videoN.")
+        }
+        if !queueType.isMultiplanar && format.planes.count > 1 {
+            throw V4L2Error(
+                kind: .formatAdjusted, operation: "replay", devicePath: devicePath,
+                reason: "cannot replay stream '\(stream.name)': it was recorded with \(format.planes.count) memory planes "
+                    + "(\(Self.describe(format, meta: false))), but \(devicePath) has a single-planar \(queueType) queue, which takes 1",
+                remedy: "Replay it to a multi-planar output node (vivid with multiplanar=2, for one), or record a single-plane format.")
+        }
+        request = VideoFormat(
+            bufferType: queueType, pixelFormat: PixelFormat(rawValue: format.fourcc.rawValue),
+            width: recordedMeta ? 0 : format.width, height: recordedMeta ? 0 : format.height,
+            field: recordedMeta ? .any : Field(rawValue: format.field), colorspace: recordedMeta ? 0 : format.colorspace,
+            planes: format.planes.map { PlaneLayout(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) })
+    }
+
+    /// Why `offered` (what VIDIOC_S_FMT set) cannot carry the recorded bytes as they are, or nil
+    /// when it can: the same code, size, field and number of memory planes, the same line stride
+    /// per plane (otherwise every line would be misread), and planes at least as large as recorded.
+    public func mismatch(offered: VideoFormat) -> String? {
+        var problems: [String] = []
+        if offered.pixelFormat != request.pixelFormat { problems.append("format \(offered.pixelFormat) instead of \(request.pixelFormat)") }
+        if !request.bufferType.isMeta {
+            if offered.width != request.width || offered.height != request.height {
+                problems.append("size \(offered.width)x\(offered.height) instead of \(request.width)x\(request.height)")
+            }
+            if request.field != .any && offered.field != request.field {
+                problems.append("field \(offered.field) instead of \(request.field)")
+            }
+        }
+        if offered.planes.count != request.planes.count {
+            problems.append("\(offered.planes.count) memory planes instead of \(request.planes.count)")
+        }
+        for (index, (asked, got)) in zip(request.planes, offered.planes).enumerated() {
+            if !request.bufferType.isMeta && asked.bytesPerLine != 0 && got.bytesPerLine != asked.bytesPerLine {
+                problems.append("plane \(index) bytesperline \(got.bytesPerLine) instead of \(asked.bytesPerLine)")
+            }
+            if got.sizeImage < asked.sizeImage {
+                problems.append("plane \(index) sizeimage \(got.sizeImage) instead of at least \(asked.sizeImage)")
+            }
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: ", ")
+    }
+
+    /// The error for a device that adjusted the request: what was recorded, what the device offered
+    /// (and which formats its queue lists), and what to do.
+    /// `offered` is nil when the driver rejected the request outright (EINVAL, as vim2m does for
+    /// a code its output queue does not list).
+    public func refusal(offered: VideoFormat?, listed: [PixelFormat], device: String, mismatch: String,
+                        errno: Int32? = nil) -> V4L2Error {
+        let meta = request.bufferType.isMeta
+        let listing = listed.isEmpty ? "" : "; its \(request.bufferType) queue lists "
+            + listed.map(\.description).joined(separator: ", ")
+        let verdict = offered.map { "the device adjusted that to \($0) (\(mismatch))" } ?? "the device rejected that (\(mismatch))"
+        return V4L2Error(
+            kind: .formatAdjusted, operation: "VIDIOC_S_FMT", devicePath: device, errno: errno,
+            reason: "cannot replay stream '\(stream.name)': it was recorded as \(Self.describe(stream.format, meta: meta)), "
+                + "but \(verdict)\(listing)",
+            remedy: "Nothing was queued. Replay to a node that takes \(request.pixelFormat)"
+                + (meta ? "" : " at \(request.width)x\(request.height)")
+                + " (`camrec devices` lists each node's formats), or record the stream in a format \(device) lists.")
+    }
+
+    /// "320x240 RGB3 field none (bytesperline/sizeimage 960/230400)" or "VIVD buffer 8 bytes".
+    static func describe(_ format: StreamFormat, meta: Bool) -> String {
+        if meta { return "\(format.fourcc) buffer \(format.planes.first?.sizeImage ?? 0) bytes" }
+        let layout = format.planes.map { "\($0.bytesPerLine)/\($0.sizeImage)" }.joined(separator: "+")
+        return "\(format.width)x\(format.height) \(format.fourcc) field \(Field(rawValue: format.field))"
+            + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
+    }
+}

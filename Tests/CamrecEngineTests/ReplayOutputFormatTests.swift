@@ -1,0 +1,102 @@
+import CamrecEngine
+import CamrecStore
+import Testing
+import V4L2
+
+/// The format check of `V4L2OutputSink`, without a device: what a replay asks of an output queue
+/// and when it refuses what the driver set.
+@Suite("Replay output format")
+struct ReplayOutputFormatTests {
+    private func rgbStream() -> StreamDescription {
+        StreamDescription(id: 1, name: "rgb", kind: .video,
+                          format: StreamFormat(bufferType: 1, fourcc: FourCC("RGB3") ?? FourCC(rawValue: 0), width: 320, height: 240,
+                                               field: 1, colorspace: 8, planes: [PlaneFormat(bytesPerLine: 960, sizeImage: 230_400)]))
+    }
+
+    @Test func requestCarriesTheRecordedFormatOnTheQueuesOwnType() throws {
+        let wanted = try V4L2OutputFormat(stream: rgbStream(), queueType: .videoOutputMultiplanar, devicePath: "/dev/video9")
+        #expect(wanted.request.bufferType == .videoOutputMultiplanar)
+        #expect(wanted.request.pixelFormat == .rgb24)
+        #expect(wanted.request.width == 320 && wanted.request.height == 240)
+        #expect(wanted.request.field == .none)
+        #expect(wanted.request.colorspace == 8)
+        #expect(wanted.request.planes == [PlaneLayout(bytesPerLine: 960, sizeImage: 230_400)])
+        #expect(wanted.mismatch(offered: wanted.request) == nil)
+    }
+
+    @Test func everyDifferenceThatChangesTheBytesIsAMismatch() throws {
+        let wanted = try V4L2OutputFormat(stream: rgbStream(), queueType: .videoOutput, devicePath: "/dev/video9")
+        var offered = wanted.request
+        offered.pixelFormat = .yuyv
+        offered.width = 640
+        offered.field = .interlaced
+        offered.planes = [PlaneLayout(bytesPerLine: 1024, sizeImage: 100)]
+        let mismatch = try #require(wanted.mismatch(offered: offered))
+        #expect(mismatch.contains("format YUYV instead of RGB3"))
+        #expect(mismatch.contains("size 640x240 instead of 320x240"))
+        #expect(mismatch.contains("field interlaced instead of none"))
+        #expect(mismatch.contains("plane 0 bytesperline 1024 instead of 960"))
+        #expect(mismatch.contains("plane 0 sizeimage 100 instead of at least 230400"))
+
+        var larger = wanted.request
+        larger.planes = [PlaneLayout(bytesPerLine: 960, sizeImage: 300_000)]
+        larger.colorspace = 1
+        #expect(wanted.mismatch(offered: larger) == nil, "a larger buffer and another colorspace still carry the bytes")
+    }
+
+    @Test func refusalSaysWhatWasRecordedWhatTheDeviceOffersAndWhatToDo() throws {
+        let wanted = try V4L2OutputFormat(stream: rgbStream(), queueType: .videoOutput, devicePath: "/dev/video9")
+        var offered = wanted.request
+        offered.pixelFormat = .yuyv
+        offered.planes = [PlaneLayout(bytesPerLine: 640, sizeImage: 153_600)]
+        let error = wanted.refusal(offered: offered, listed: [.yuyv, .nv12], device: "/dev/video9",
+                                   mismatch: wanted.mismatch(offered: offered) ?? "")
+        #expect(error.kind == .formatAdjusted)
+        #expect(error.devicePath == "/dev/video9")
+        let text = error.description
+        #expect(text.contains("cannot replay stream 'rgb': it was recorded as 320x240 RGB3 field none (bytesperline/sizeimage 960/230400)"))
+        #expect(text.contains("the device adjusted that to 320x240 YUYV"))
+        #expect(text.contains("lists YUYV, NV12"))
+        #expect(text.contains("Nothing was queued. Replay to a node that takes RGB3 at 320x240"))
+
+        let rejected = wanted.refusal(offered: nil, listed: [], device: "/dev/video9", mismatch: "it does not take RGB3", errno: 22)
+        #expect(rejected.description.contains("the device rejected that (it does not take RGB3)"))
+        #expect(rejected.errno == 22)
+    }
+
+    @Test func metadataAndVideoDoNotMix() throws {
+        let params = StreamDescription(id: 2, name: "params", kind: .meta,
+                                       format: StreamFormat(bufferType: 14, fourcc: FourCC("VIVD") ?? FourCC(rawValue: 0),
+                                                            width: 0, height: 0, planes: [PlaneFormat(bytesPerLine: 0, sizeImage: 8)]))
+        let toVideo = #expect(throws: V4L2Error.self) {
+            try V4L2OutputFormat(stream: params, queueType: .videoOutput, devicePath: "/dev/video1")
+        }
+        #expect(toVideo?.description.contains("it is a metadata stream (VIVD buffer 8 bytes)") == true)
+        #expect(toVideo?.description.contains("--to params=/dev/videoN") == true)
+        let toVideoStream = #expect(throws: V4L2Error.self) {
+            try V4L2OutputFormat(stream: rgbStream(), queueType: .metaOutput, devicePath: "/dev/video3")
+        }
+        #expect(toVideoStream?.description.contains("video stream") == true)
+
+        let wanted = try V4L2OutputFormat(stream: params, queueType: .metaOutput, devicePath: "/dev/video3")
+        #expect(wanted.request.pixelFormat == .vividMetadata)
+        #expect(wanted.request.planes == [PlaneLayout(bytesPerLine: 0, sizeImage: 8)])
+        #expect(wanted.mismatch(offered: wanted.request) == nil)
+    }
+
+    @Test func twoMemoryPlanesNeedAMultiplanarQueue() throws {
+        let nm12 = StreamDescription(id: 1, name: "nm12", kind: .video,
+                                     format: StreamFormat(bufferType: 9, fourcc: FourCC("NM12") ?? FourCC(rawValue: 0), width: 64, height: 48,
+                                                          planes: [PlaneFormat(bytesPerLine: 64, sizeImage: 3072),
+                                                                   PlaneFormat(bytesPerLine: 64, sizeImage: 1536)]))
+        let error = #expect(throws: V4L2Error.self) {
+            try V4L2OutputFormat(stream: nm12, queueType: .videoOutput, devicePath: "/dev/video1")
+        }
+        #expect(error?.description.contains("recorded with 2 memory planes") == true)
+        #expect(error?.description.contains("single-planar") == true)
+        let wanted = try V4L2OutputFormat(stream: nm12, queueType: .videoOutputMultiplanar, devicePath: "/dev/video5")
+        var onePlane = wanted.request
+        onePlane.planes.removeLast()
+        #expect(wanted.mismatch(offered: onePlane)?.contains("1 memory planes instead of 2") == true)
+    }
+}
