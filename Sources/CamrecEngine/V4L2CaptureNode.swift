@@ -19,6 +19,8 @@ final class V4L2CaptureNode: @unchecked Sendable {
     private let lock = Mutex(NodeState())
 
     private struct NodeState {
+        /// The driver holds buffers (queued, or streaming): a STREAMOFF hands them back.
+        var buffersQueued = false
         var streaming = false
         var outstanding: Set<Int> = []
         var dequeuedCount = 0
@@ -122,9 +124,17 @@ final class V4L2CaptureNode: @unchecked Sendable {
                                    busInfo: device.info.busInfo))
     }
 
-    func start() throws(V4L2Error) {
+    /// Hands every buffer to the driver (VIDIOC_QBUF), ready for `streamOn`.
+    func queueAllBuffers() throws(V4L2Error) {
         try lock.withLock { (state: inout NodeState) throws(V4L2Error) in
+            state.buffersQueued = true
             for buffer in buffers { try queue.queueBuffer(buffer) }
+        }
+    }
+
+    /// VIDIOC_STREAMON, once `queueAllBuffers` queued the buffers.
+    func streamOn() throws(V4L2Error) {
+        try lock.withLock { (state: inout NodeState) throws(V4L2Error) in
             try queue.streamOn()
             state.streaming = true
         }
@@ -132,7 +142,8 @@ final class V4L2CaptureNode: @unchecked Sendable {
 
     func stop() {
         lock.withLock { state in
-            guard state.streaming else { return }
+            guard state.streaming || state.buffersQueued else { return }
+            state.buffersQueued = false
             state.streaming = false
             state.outstanding.removeAll()
             // A node that is already gone cannot be stopped; its buffers died with it.

@@ -64,6 +64,8 @@ public final class V4L2CaptureSource: FrameSource {
     public let streams: [StreamDescription]
     public var sourceDescription: String { nodes.map(\.path).joined(separator: ", ") }
     public var endReason: String? { state.withLock { $0.endReason } }
+    /// Why `start` failed (a node refused VIDIOC_STREAMON, say), if it did; nothing was captured then.
+    public var startFailure: V4L2Error? { state.withLock { $0.startFailure } }
 
     private let nodes: [V4L2CaptureNode]
     private let state = Mutex(SourceState())
@@ -72,6 +74,7 @@ public final class V4L2CaptureSource: FrameSource {
         var started = false
         var stopped = false
         var endReason: String?
+        var startFailure: V4L2Error?
     }
 
     /// Opens every node, sets its format and prepares its buffers; streaming starts with `start`.
@@ -99,23 +102,29 @@ public final class V4L2CaptureSource: FrameSource {
         streams = descriptions
     }
 
-    /// Queues every buffer and turns streaming on (VIDIOC_QBUF, VIDIOC_STREAMON) on every node;
-    /// if one node fails, the nodes already started are stopped again.
+    /// Queues every buffer and turns streaming on (VIDIOC_QBUF, VIDIOC_STREAMON), node after
+    /// node; if one node fails, every node is stopped again and `startFailure` says why.
     public func start() throws {
         let alreadyStarted = state.withLock { state in
             defer { state.started = true }
             return state.started
         }
         guard !alreadyStarted else { return }
-        var started: [V4L2CaptureNode] = []
-        do {
+        do throws(V4L2Error) {
+            // Node after node, not every QBUF first and then the STREAMONs back to back: vivid's
+            // video and metadata nodes share a frame counter that its thread resets only once it
+            // runs, and a metadata STREAMON right after the video one can still see the previous
+            // session's count, offsetting every metadata sequence number (seen in the lab).
             for node in nodes {
-                try node.start()
-                started.append(node)
+                try node.queueAllBuffers()
+                try node.streamOn()
             }
         } catch {
-            for node in started { node.stop() }
-            state.withLock { $0.stopped = true }
+            for node in nodes { node.stop() }
+            state.withLock {
+                $0.stopped = true
+                $0.startFailure = error
+            }
             throw error
         }
     }

@@ -338,7 +338,18 @@ public final class BufferQueue {
     /// VIDIOC_STREAMON.
     public func streamOn() throws(V4L2Error) {
         var rawType = Int32(bitPattern: type.rawValue)
-        try descriptor.ioctl(.streamOn, &rawType, context: "\(type) queue")
+        do {
+            try descriptor.ioctl(.streamOn, &rawType, context: "\(type) queue")
+        } catch where error.errno == EINVAL {
+            // With buffers queued, EINVAL at STREAMON is rarely about the arguments: media-controller
+            // drivers return it when a pad of this node's pipeline is already streaming in another
+            // pipeline (vimc on Linux 6.1: "Raw Capture 1" and "RGB/YUV Capture" both reach Sensor B).
+            throw V4L2Error(kind: .system, operation: error.operation, devicePath: error.devicePath, errno: EINVAL,
+                            reason: "\(type) queue: the driver refused to start streaming",
+                            remedy: "If the node belongs to a media controller pipeline (`media-ctl -p`), another video node may "
+                                + "already stream part of that pipeline; record nodes whose pipelines share no entity, "
+                                + "or check the format and memory type against `camrec devices`.")
+        }
         isStreaming = true
     }
 

@@ -16,7 +16,10 @@ struct Record: ParsableCommand {
             first video capture node, or the built-in synthetic camera when there is none (a 1280x720 \
             NV12 'main' stream, a 320x180 YUYV 'preview' stream and a 64-byte metadata stream of one \
             simulated sensor), and says which on stderr. Stop with Ctrl-C (SIGINT) or SIGTERM: the \
-            recording is closed cleanly.
+            recording is closed cleanly. A device that fails or disappears while recording (unplugged, \
+            its driver unloaded) ends the recording the same way: everything captured so far is kept, a \
+            note says why it stopped, and camrec exits 0; a device that cannot start is an error (exit 1) \
+            and leaves no recording.
 
             Examples:
               camrec record -d /dev/video0:640x360:YUYV -d /dev/video2 -o vivid.camrec --frames 60
@@ -156,6 +159,13 @@ struct Record: ParsableCommand {
             throw CommandFailure("\(error)")
         }
         status.finish()
+        if let failure = (source as? V4L2CaptureSource)?.startFailure {
+            // No node streamed, so nothing was captured: a device error, not an empty recording.
+            // (Streaming starts only once the recording exists, so that the first buffers find the
+            // writer ready; the empty recording is removed here instead.)
+            try? FileManager.default.removeItem(atPath: summary.path)
+            throw CommandFailure("\(failure)")
+        }
         printError("camrec: \(summary.stopReason); \(summary.buffers) buffers in \(String(format: "%.1f", summary.seconds)) s")
         let reader = try RecordingReader(path: summary.path)
         print(OverviewFormatting.text(try RecordingOverview(reader: reader)), terminator: "")
