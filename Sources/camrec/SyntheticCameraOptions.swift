@@ -1,0 +1,51 @@
+import ArgumentParser
+import CamrecEngine
+
+/// Options of the built-in synthetic camera.
+struct SyntheticCameraOptions: ParsableArguments {
+    @Option(help: "Size of the synthetic main stream, WxH.")
+    var syntheticSize: String = "1280x720"
+
+    @Option(help: "Frame rate of the synthetic camera.")
+    var syntheticFps: Double = 30
+
+    @Flag(help: "Deliver synthetic frames as fast as they are recorded (timestamps stay nominal).")
+    var syntheticUnpaced = false
+
+    @Option(help: "Inject a driver drop (a sequence gap) every N frames.")
+    var syntheticDropEvery: Int?
+
+    @Option(help: "Mark every Nth main-stream buffer with V4L2_BUF_FLAG_ERROR.")
+    var syntheticErrorEvery: Int?
+
+    func validate() throws {
+        guard parsedSize() != nil else {
+            throw ValidationError("--synthetic-size must be WIDTHxHEIGHT with even numbers from 16 to 8192, e.g. 640x480; got '\(syntheticSize)'.")
+        }
+        if !(syntheticFps > 0 && syntheticFps <= 1000) { throw ValidationError("--synthetic-fps must be between 0 and 1000.") }
+        if let every = syntheticDropEvery, every < 2 { throw ValidationError("--synthetic-drop-every must be 2 or more.") }
+        if let every = syntheticErrorEvery, every < 1 { throw ValidationError("--synthetic-error-every must be 1 or more.") }
+    }
+
+    func parsedSize() -> (width: UInt32, height: UInt32)? {
+        let parts = syntheticSize.lowercased().split(separator: "x")
+        guard parts.count == 2, let width = UInt32(parts[0]), let height = UInt32(parts[1]),
+              (16...8192).contains(width), (16...8192).contains(height), width % 2 == 0, height % 2 == 0 else { return nil }
+        return (width, height)
+    }
+
+    func cameraOptions() -> SyntheticCamera.Options {
+        var options = SyntheticCamera.Options()
+        if let size = parsedSize() {
+            options.mainWidth = size.width
+            options.mainHeight = size.height
+            options.previewWidth = max(16, size.width / 4 & ~1)
+            options.previewHeight = max(16, size.height / 4 & ~1)
+        }
+        options.framesPerSecond = syntheticFps
+        options.unpaced = syntheticUnpaced
+        options.dropEvery = syntheticDropEvery
+        options.errorEvery = syntheticErrorEvery
+        return options
+    }
+}
