@@ -60,6 +60,13 @@ struct StopAndCrashTests {
         let reader = try RecordingReader(path: path)
         for buffer in committed.suffix(6) { _ = try reader.readBuffer(buffer) }
 
+        // `info` works on it too, computing what the recorder had no chance to store at close.
+        let info = try CamrecBinary.run(["info", path, "--json"])
+        #expect(info.status == 0, "\(info.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(info.standardOutput.utf8)) as? [String: Any]
+        let streams = object?["streams"] as? [[String: Any]] ?? []
+        #expect(streams.reduce(0) { $0 + ($1["buffers"] as? Int ?? 0) } == committed.count)
+
         // recover indexes every complete frame of every chunk, the open one included.
         let result = try CamrecBinary.run(["recover", path])
         #expect(result.standardOutput.contains("recovered"))
