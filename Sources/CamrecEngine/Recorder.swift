@@ -266,9 +266,8 @@ public final class Recorder {
         do {
             try writer.close(stopReason: stopReason)
         } catch {
-            // The stop note could not be written (a full disk): commit what is there without it.
-            try? writer.rollChunk()
-            throw error
+            // Closing after a write error (a full disk) may fail too; the first error is the one to report.
+            if failure == nil { throw RecorderError.writeFailed(path: options.outputPath, reason: "\(error)") }
         }
         if let failure { throw RecorderError.writeFailed(path: options.outputPath, reason: failure) }
         let snapshot = counters.snapshot()
@@ -302,7 +301,8 @@ public enum RecorderError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .writeFailed(path, reason):
-            return "recording \(path) stopped early: \(reason). Everything recorded before the error is kept; "
+            let sentence = reason.hasSuffix(".") ? reason : reason + "."
+            return "recording \(path) stopped early: \(sentence) Everything recorded before the error is kept: "
                 + "`camrec info \(path)` shows it."
         }
     }

@@ -151,25 +151,41 @@ public final class RecordingWriter {
         let notes = pendingNotes
         pendingBuffers.removeAll(keepingCapacity: true)
         pendingNotes.removeAll(keepingCapacity: true)
-        try index.database.transaction { () throws(StoreError) in
-            try index.insertChunk(id: chunkCount, name: chunk.name, sizeBytes: chunk.size, planes: chunk.planeCount)
-            for buffer in buffers { try index.insertBuffer(buffer) }
-            for note in notes { try index.insertNote(note) }
+        do {
+            try index.database.transaction { () throws(StoreError) in
+                try index.insertChunk(id: chunkCount, name: chunk.name, sizeBytes: chunk.size, planes: chunk.planeCount)
+                for buffer in buffers { try index.insertBuffer(buffer) }
+                for note in notes { try index.insertNote(note) }
+            }
+        } catch {
+            let reason: String = switch error {
+            case let .sqlite(_, _, message, _): message
+            default: "\(error)"
+            }
+            throw .indexNotUpdated(path: index.path, chunk: chunk.name, reason: reason)
         }
     }
 
     /// Writes a stop note, commits the last chunk, computes the per-stream statistics and
     /// leaves the index as a single self-contained file (journal mode DELETE).
+    /// Every step is tried even when an earlier one fails (a full disk may refuse the stop note
+    /// but still take the index commit); the first failure is thrown at the end.
     public func close(stopReason: String) throws(StoreError) {
         guard !closed else { return }
         closed = true
-        try addNote(kind: .stop, message: stopReason)
-        try rollChunk()
-        try index.database.transaction { () throws(StoreError) in
-            try StreamStatistics.recompute(in: index)
-            try RecordingStatistics.recompute(in: index)
+        var firstError: StoreError?
+        do { try addNote(kind: .stop, message: stopReason) } catch { firstError = error }
+        do { try rollChunk() } catch { firstError = firstError ?? error }
+        do {
+            try index.database.transaction { () throws(StoreError) in
+                try StreamStatistics.recompute(in: index)
+                try RecordingStatistics.recompute(in: index)
+            }
+            try index.database.execute("PRAGMA journal_mode = DELETE")
+        } catch {
+            firstError = firstError ?? error
         }
-        try index.database.execute("PRAGMA journal_mode = DELETE")
+        if let firstError { throw firstError }
     }
 
     private func openChunk() throws(StoreError) -> ChunkFileWriter {

@@ -17,6 +17,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case zstd(path: String, operation: String, message: String)
     /// Stored bytes do not match what the index or the chunk header says.
     case corrupt(path: String, offset: Int64, reason: String)
+    /// A chunk reached the disk but the index could not be updated to point into it (a full disk).
+    case indexNotUpdated(path: String, chunk: String, reason: String)
     /// A stored value is out of range (a path outside the recording, a size too large to trust).
     case invalid(path: String, reason: String)
 
@@ -27,7 +29,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             var remedy = ""
             switch errno {
             case EACCES, EPERM, EROFS: remedy = " Check the permissions, or choose another output folder."
-            case ENOSPC, EDQUOT: remedy = " The disk is full: free space or record elsewhere; what was recorded so far is kept."
+            case ENOSPC, EDQUOT: remedy = " The disk is full: free space or record elsewhere."
             case ENOENT: remedy = " Check the path."
             default: break
             }
@@ -47,6 +49,9 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             return "zstd \(operation) failed for \(path): \(message)"
         case let .corrupt(path, offset, reason):
             return "\(path) is damaged at offset \(offset): \(reason). Run `camrec recover` on the recording."
+        case let .indexNotUpdated(path, chunk, reason):
+            return "could not add chunk \(chunk) to the index \(path): \(reason). Its frames are on disk but not indexed: "
+                + "free some space, then run `camrec recover` on the recording to index them."
         case let .invalid(path, reason):
             return "\(path): \(reason)"
         }
