@@ -71,7 +71,7 @@ public final class Recorder {
         var requestID: Int64
         var join: RequestJoin
         var captured: CapturedBuffer
-        var store: Bool
+        var encoding: PlaneEncoding
     }
 
     /// What the writer receives, in capture order.
@@ -174,7 +174,7 @@ public final class Recorder {
         var bufferID: Int64 = 0
         var perStream: [Int: Int] = [:]
         var lastSequence: [Int: UInt32] = [:]
-        let storeStreams = Set(streams.filter { $0.format.fourcc.isCompressed }.map(\.id))
+        let encodings = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, PlaneEncoding(for: $0.format.fourcc)) })
         let started = MonotonicClock.nanoseconds()
         var lastProgress = started
         var stopReason = "stopped"
@@ -236,7 +236,7 @@ public final class Recorder {
                 let assignment = grouper.assign(streamID: stream, metadata: captured.metadata)
                 bufferID += 1
                 let job = Job(serial: serial, bufferID: bufferID, requestID: assignment.requestID, join: assignment.join,
-                              captured: captured, store: storeStreams.contains(stream))
+                              captured: captured, encoding: encodings[stream] ?? .zstd)
                 let queued = source.isLive ? queue.tryPush(job) : queue.push(job)
                 if !queued {
                     captured.release()  // The recorder cannot keep up: give the buffer back and say so.
@@ -284,7 +284,7 @@ public final class Recorder {
             let metadata = index < job.captured.metadata.planes.count
                 ? job.captured.metadata.planes[index] : PlaneMetadata(bytesUsed: UInt32(bytes.count), length: UInt32(bytes.count))
             do {
-                planes.append(try encoder.encode(bytes, metadata: metadata, store: job.store))
+                planes.append(try encoder.encode(bytes, metadata: metadata, as: job.encoding))
             } catch {
                 return .failed("\(error)")
             }

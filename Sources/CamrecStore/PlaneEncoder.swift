@@ -44,11 +44,12 @@ public final class PlaneEncoder {
         ZSTD_freeCCtx(context)
     }
 
-    /// Encodes `bytes` (the plane's payload); `store` keeps them uncompressed in raw zstd blocks
-    /// (for already-compressed formats).
-    public func encode(_ bytes: UnsafeRawBufferPointer, metadata: PlaneMetadata, store: Bool) throws(StoreError) -> EncodedPlane {
+    /// Encodes `bytes` (the plane's payload) as a zstd frame: compressed, or `.stored` in raw zstd
+    /// blocks (for already-compressed formats; `PlaneEncoding(for:)` picks).
+    public func encode(_ bytes: UnsafeRawBufferPointer, metadata: PlaneMetadata,
+                       as encoding: PlaneEncoding) throws(StoreError) -> EncodedPlane {
         let checksum = XXHash64.hash(bytes)
-        if store {
+        if encoding == .stored {
             return EncodedPlane(metadata: metadata, encoding: .stored,
                                 frame: Self.storedFrame(bytes, checksum: checksum),
                                 storedSize: UInt32(bytes.count), checksum: checksum)

@@ -140,6 +140,11 @@ public enum PlaneEncoding: UInt8, Sendable, Codable {
     case stored = 1
 
     public var name: String { self == .zstd ? "zstd" : "stored" }
+
+    /// How a stream of this format is stored: already-compressed formats are not recompressed.
+    public init(for fourcc: FourCC) {
+        self = fourcc.isCompressed ? .stored : .zstd
+    }
 }
 
 /// How a buffer came to belong to its request (the recorder's grouping evidence).

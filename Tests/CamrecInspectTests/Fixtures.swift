@@ -48,7 +48,7 @@ enum Fixtures {
         let encoder = try PlaneEncoder(level: 1)
         for (index, bytes) in frames.enumerated() {
             let plane = PlaneMetadata(bytesUsed: UInt32(bytes.count), length: UInt32(bytes.count))
-            let encoded = try bytes.withUnsafeBytes { try encoder.encode($0, metadata: plane, store: false) }
+            let encoded = try bytes.withUnsafeBytes { try encoder.encode($0, metadata: plane, as: .zstd) }
             let metadata = BufferMetadata(status: .ok, sequence: UInt32(index),
                                           timestamp: Timestamp(nanoseconds: 1_000_000_000 + Int64(index) * 33_333_333, clock: .monotonic),
                                           planes: [plane])

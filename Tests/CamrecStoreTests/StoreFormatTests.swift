@@ -29,7 +29,7 @@ struct StoreFormatTests {
             let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
             let encoder = try PlaneEncoder(level: 3)
             let plane = try bytes.withUnsafeBytes {
-                try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: UInt32(count), length: UInt32(count)), store: false)
+                try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: UInt32(count), length: UInt32(count)), as: .zstd)
             }
             let trailer = plane.frame.suffix(4)
             let zstdChecksum = trailer.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
@@ -48,7 +48,7 @@ struct StoreFormatTests {
         var generator = SystemRandomNumberGenerator()
         let payload = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let plane = try payload.withUnsafeBytes {
-            try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: 300_000, length: 300_000), store: mjpeg.format.fourcc.isCompressed)
+            try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: 300_000, length: 300_000), as: PlaneEncoding(for: mjpeg.format.fourcc))
         }
         #expect(plane.encoding == .stored)
         try writer.append(EncodedBuffer(bufferID: 1, requestID: 1, requestJoin: .opened, streamID: 1,

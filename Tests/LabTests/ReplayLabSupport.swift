@@ -108,7 +108,7 @@ enum TestRecording {
                 var planes: [EncodedPlane] = []
                 for bytes in buffer.planes {
                     let metadata = PlaneMetadata(bytesUsed: UInt32(bytes.count), length: UInt32(bytes.count))
-                    planes.append(try bytes.withUnsafeBytes { try encoder.encode($0, metadata: metadata, store: false) })
+                    planes.append(try bytes.withUnsafeBytes { try encoder.encode($0, metadata: metadata, as: .zstd) })
                 }
                 let metadata = BufferMetadata(
                     status: .ok, sequence: buffer.sequence,

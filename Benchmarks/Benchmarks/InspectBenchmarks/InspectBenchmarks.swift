@@ -44,7 +44,7 @@ func makeBigRecording(buffersPerStream: Int) -> Result<String, StoreError> {
                 let encoded: Result<EncodedPlane, StoreError> = bytes.withUnsafeBytes { raw in
                     Result { () throws(StoreError) in
                         try encoder.encode(UnsafeRawBufferPointer(rebasing: raw[0..<size]),
-                                           metadata: PlaneMetadata(bytesUsed: UInt32(size), length: UInt32(size)), store: false)
+                                           metadata: PlaneMetadata(bytesUsed: UInt32(size), length: UInt32(size)), as: .zstd)
                     }
                 }
                 let plane = try encoded.get()

@@ -189,7 +189,7 @@ public func encodeFrames(_ frames: FrameSet, encoder: PlaneEncoder) throws -> St
     let cpuStarted = processCPUSeconds()
     for frame in frames.frames {
         let plane = try encoder.encode(frame, metadata: PlaneMetadata(bytesUsed: UInt32(frame.count),
-                                                                       length: UInt32(frame.count)), store: false)
+                                                                       length: UInt32(frame.count)), as: .zstd)
         stored += Int64(plane.frame.count)
     }
     let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
@@ -264,7 +264,7 @@ public final class EncodedFrames: @unchecked Sendable {
         self.frames = frames
         planes = try frames.frames.map { frame throws(StoreError) in
             try encoder.encode(frame, metadata: PlaneMetadata(bytesUsed: UInt32(frame.count), length: UInt32(frame.count)),
-                               store: false)
+                               as: .zstd)
         }
     }
 }
