@@ -47,6 +47,7 @@ public enum FormatVersion {
 /// Something the recorder itself did or saw, kept in the recording: a buffer it dropped because
 /// it could not keep up, a device error, why it stopped.
 public struct RecorderNote: Sendable, Codable, Equatable {
+    /// What a note is about.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         /// The recorder dropped a buffer (its queue was full); not the driver's doing.
         case recorderDrop = "recorder_drop"

@@ -8,6 +8,7 @@ public final class SQLiteDatabase {
     let handle: OpaquePointer
     public let path: String
 
+    /// How to open the database file.
     public enum Mode: Sendable {
         case readOnly
         case readWrite
