@@ -1,26 +1,5 @@
 import CZstd
 
-/// One plane's bytes made ready for a chunk: a complete zstd frame (with content checksum) and
-/// the facts the header needs about it.
-public struct EncodedPlane: Sendable {
-    public var metadata: PlaneMetadata
-    public var encoding: PlaneEncoding
-    /// A complete zstd frame holding the stored bytes.
-    public var frame: [UInt8]
-    /// Uncompressed size of the stored bytes.
-    public var storedSize: UInt32
-    /// XXH64 (seed 0) of the stored bytes.
-    public var checksum: UInt64
-
-    public init(metadata: PlaneMetadata, encoding: PlaneEncoding, frame: [UInt8], storedSize: UInt32, checksum: UInt64) {
-        self.metadata = metadata
-        self.encoding = encoding
-        self.frame = frame
-        self.storedSize = storedSize
-        self.checksum = checksum
-    }
-}
-
 /// Turns plane bytes into zstd frames. Holds a zstd compression context, so each compression
 /// worker owns one; not thread-safe.
 public final class PlaneEncoder {
@@ -94,53 +73,4 @@ public final class PlaneEncoder {
         frame.appendLittleEndian(UInt32(truncatingIfNeeded: checksum))
         return frame
     }
-}
-
-/// Decompresses plane frames and checks them against their recorded checksum.
-public final class PlaneDecoder {
-    private let context: OpaquePointer
-
-    public init() throws(StoreError) {
-        guard let context = ZSTD_createDCtx() else {
-            throw .zstd(path: "(memory)", operation: "ZSTD_createDCtx", message: "out of memory")
-        }
-        self.context = context
-    }
-
-    deinit {
-        ZSTD_freeDCtx(context)
-    }
-
-    /// Decodes one zstd frame into exactly `storedSize` bytes and verifies `checksum`.
-    public func decode(_ frame: UnsafeRawBufferPointer, storedSize: Int, checksum: UInt64,
-                       path: String, offset: Int64) throws(StoreError) -> [UInt8] {
-        let contentSize = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
-        guard contentSize != ZSTD_CONTENTSIZE_ERROR, contentSize != ZSTD_CONTENTSIZE_UNKNOWN,
-              contentSize == UInt64(storedSize) else {
-            throw .corrupt(path: path, offset: offset,
-                           reason: "zstd frame declares \(contentSize) bytes, the index says \(storedSize)")
-        }
-        var output = [UInt8](repeating: 0, count: storedSize)
-        let written = output.withUnsafeMutableBytes { destination in
-            ZSTD_decompressDCtx(context, destination.baseAddress, destination.count, frame.baseAddress, frame.count)
-        }
-        if ZSTD_isError(written) != 0 {
-            throw .corrupt(path: path, offset: offset,
-                           reason: "zstd frame does not decode: \(String(cString: ZSTD_getErrorName(written)))")
-        }
-        guard written == storedSize else {
-            throw .corrupt(path: path, offset: offset, reason: "decoded \(written) bytes, expected \(storedSize)")
-        }
-        let actual = XXHash64.hash(output)
-        guard actual == checksum else {
-            throw .corrupt(path: path, offset: offset,
-                           reason: "checksum mismatch (stored \(hex(checksum)), computed \(hex(actual)))")
-        }
-        return output
-    }
-}
-
-func hex(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
 }

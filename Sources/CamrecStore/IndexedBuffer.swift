@@ -1,0 +1,37 @@
+/// A buffer as the index stores it: metadata plus where each plane lives.
+public struct IndexedBuffer: Sendable, Equatable {
+    public var bufferID: Int64
+    public var requestID: Int64
+    public var requestJoin: RequestJoin
+    public var streamID: Int
+    public var metadata: BufferMetadata
+    public var planes: [IndexedPlane]
+
+    public init(bufferID: Int64, requestID: Int64, requestJoin: RequestJoin, streamID: Int,
+                metadata: BufferMetadata, planes: [IndexedPlane]) {
+        self.bufferID = bufferID
+        self.requestID = requestID
+        self.requestJoin = requestJoin
+        self.streamID = streamID
+        self.metadata = metadata
+        self.planes = planes
+    }
+}
+
+/// One plane's row in the index.
+public struct IndexedPlane: Sendable, Equatable {
+    public var metadata: PlaneMetadata
+    public var location: ChunkLocation
+    public var storedSize: UInt32
+    public var encoding: PlaneEncoding
+    public var checksum: UInt64
+
+    public init(metadata: PlaneMetadata, location: ChunkLocation, storedSize: UInt32, encoding: PlaneEncoding,
+                checksum: UInt64) {
+        self.metadata = metadata
+        self.location = location
+        self.storedSize = storedSize
+        self.encoding = encoding
+        self.checksum = checksum
+    }
+}

@@ -1,0 +1,14 @@
+/// How a plane's bytes are held in its zstd frame.
+public enum PlaneEncoding: UInt8, Sendable, Codable {
+    /// zstd-compressed.
+    case zstd = 0
+    /// Stored as raw zstd blocks: already-compressed formats (MJPEG, H.264) are not recompressed.
+    case stored = 1
+
+    public var name: String { self == .zstd ? "zstd" : "stored" }
+
+    /// How a stream of this format is stored: already-compressed formats are not recompressed.
+    public init(for fourcc: FourCC) {
+        self = fourcc.isCompressed ? .stored : .zstd
+    }
+}
