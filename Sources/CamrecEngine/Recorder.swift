@@ -294,20 +294,6 @@ public final class Recorder {
     }
 }
 
-/// Errors of the recording engine.
-public enum RecorderError: Error, CustomStringConvertible {
-    case writeFailed(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .writeFailed(path, reason):
-            let sentence = reason.hasSuffix(".") ? reason : reason + "."
-            return "recording \(path) stopped early: \(sentence) Everything recorded before the error is kept: "
-                + "`camrec info \(path)` shows it."
-        }
-    }
-}
-
 /// Running totals shared by the writer and the status line.
 private final class Counters: Sendable {
     private let state = Mutex(Recorder.Progress(buffers: 0, rawBytes: 0, storedBytes: 0, recorderDrops: 0, driverDrops: 0))
