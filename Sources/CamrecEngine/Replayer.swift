@@ -70,8 +70,7 @@ public final class Replayer {
 
     /// The selected buffers grouped by request, in recording order.
     private func selection() throws -> (requests: [[IndexedBuffer]], skipped: Int) {
-        let wanted = Set(routes.map(\.streamID))
-        let buffers = try reader.buffers().filter { wanted.contains($0.streamID) }
+        let buffers = try reader.buffers(streamIDs: routes.map(\.streamID))
         let firstTimestamp = buffers.first?.metadata.timestamp.nanoseconds ?? 0
         func inside(_ buffer: IndexedBuffer) -> Bool {
             let offset = buffer.metadata.timestamp.nanoseconds - firstTimestamp

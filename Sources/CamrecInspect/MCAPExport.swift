@@ -74,7 +74,7 @@ public struct MCAPExporter {
         let byID = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, $0) })
         let buffers: [IndexedBuffer]
         do {
-            buffers = try reader.buffers().filter { byID[$0.streamID] != nil }
+            buffers = try reader.buffers(streamIDs: streams.map(\.id))
         } catch {
             throw .store(error)
         }

@@ -1,17 +1,15 @@
-/// A buffer as the index stores it: metadata plus where each plane lives.
+/// A buffer as the index stores it: metadata plus where each plane lives. (How it joined its
+/// request is only known while writing; `RecordingIndex.insertBuffer` takes it separately.)
 public struct IndexedBuffer: Sendable, Equatable {
     public var bufferID: Int64
     public var requestID: Int64
-    public var requestJoin: RequestJoin
     public var streamID: Int
     public var metadata: BufferMetadata
     public var planes: [IndexedPlane]
 
-    public init(bufferID: Int64, requestID: Int64, requestJoin: RequestJoin, streamID: Int,
-                metadata: BufferMetadata, planes: [IndexedPlane]) {
+    public init(bufferID: Int64, requestID: Int64, streamID: Int, metadata: BufferMetadata, planes: [IndexedPlane]) {
         self.bufferID = bufferID
         self.requestID = requestID
-        self.requestJoin = requestJoin
         self.streamID = streamID
         self.metadata = metadata
         self.planes = planes

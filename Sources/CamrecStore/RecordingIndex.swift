@@ -100,7 +100,7 @@ public final class RecordingIndex {
     }
 
     /// Inserts a buffer and its planes; opens its request or records how it joined one.
-    public func insertBuffer(_ buffer: IndexedBuffer) throws(StoreError) {
+    public func insertBuffer(_ buffer: IndexedBuffer, join: RequestJoin) throws(StoreError) {
         if insertBuffer == nil {
             insertBuffer = try database.prepare("""
                 INSERT INTO buffers (id, stream_id, request_id, status, sequence, timestamp_ns, clock, flags, field,
@@ -117,8 +117,8 @@ public final class RecordingIndex {
         guard let insertBuffer, let insertPlane, let insertRequest, let updateRequestRule else { return }
         let metadata = buffer.metadata
         try insertRequest.run([.integer(buffer.requestID), .integer(metadata.timestamp.nanoseconds)])
-        if buffer.requestJoin != .opened {
-            try updateRequestRule.run([.text(buffer.requestJoin.ruleName), .integer(buffer.requestID)])
+        if join != .opened {
+            try updateRequestRule.run([.text(join.ruleName), .integer(buffer.requestID)])
         }
         try insertBuffer.run([
             .integer(buffer.bufferID), .integer(Int64(buffer.streamID)), .integer(buffer.requestID),

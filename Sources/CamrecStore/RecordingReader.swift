@@ -92,19 +92,25 @@ public final class RecordingReader {
         streams.first { $0.name == name } ?? Int(name).flatMap { id in streams.first { $0.id == id } }
     }
 
-    /// Buffers in recording order, optionally of one stream, with their plane locations.
-    public func buffers(streamID: Int? = nil, where condition: BufferCondition = .all) throws(StoreError) -> [IndexedBuffer] {
+    /// Buffers of one stream in recording order, with their plane locations.
+    public func buffers(streamID: Int, where condition: BufferCondition = .all) throws(StoreError) -> [IndexedBuffer] {
+        try buffers(streamIDs: [streamID], where: condition)
+    }
+
+    /// Buffers in recording order, of the given streams (every stream when nil), with their plane
+    /// locations. The selection is made in SQL, so only what is asked for is loaded.
+    public func buffers(streamIDs: [Int]? = nil, where condition: BufferCondition = .all) throws(StoreError) -> [IndexedBuffer] {
         var sql = """
-            SELECT b.id, b.request_id, r.rule, b.stream_id, b.status, b.sequence, b.timestamp_ns, b.clock, b.flags, b.field,
+            SELECT b.id, b.request_id, b.stream_id, b.status, b.sequence, b.timestamp_ns, b.clock, b.flags, b.field,
                    p.plane, p.bytesused, p.data_offset, p.length, p.chunk_id, p.offset, p.stored_size, p.raw_size,
                    p.encoding, p.checksum
-            FROM buffers b JOIN requests r ON r.id = b.request_id LEFT JOIN planes p ON p.buffer_id = b.id
+            FROM buffers b LEFT JOIN planes p ON p.buffer_id = b.id
             WHERE 1
             """
         var arguments: [SQLiteValue] = []
-        if let streamID {
-            sql += " AND b.stream_id = ?"
-            arguments.append(.integer(Int64(streamID)))
+        if let streamIDs {
+            sql += " AND b.stream_id IN (" + streamIDs.map { _ in "?" }.joined(separator: ", ") + ")"
+            arguments += streamIDs.map { .integer(Int64($0)) }
         }
         switch condition {
         case .all: break
@@ -122,35 +128,31 @@ public final class RecordingReader {
         while try statement.step() {
             let bufferID = statement.int64(0)
             if result.last?.bufferID != bufferID {
-                guard let status = BufferStatus(rawValue: statement.text(4)),
-                      let clock = TimestampClock(rawValue: statement.text(7)) else {
+                guard let status = BufferStatus(rawValue: statement.text(3)),
+                      let clock = TimestampClock(rawValue: statement.text(6)) else {
                     throw .corrupt(path: index.path, offset: 0, reason: "buffer \(bufferID) has an unknown status or clock")
                 }
-                let join: RequestJoin = switch statement.text(2) {
-                case "sequence+timestamp": .sameSequenceAndTimestamp
-                case "timestamp-tolerance": .timestampWithinTolerance
-                default: .opened
-                }
                 result.append(IndexedBuffer(
-                    bufferID: bufferID, requestID: statement.int64(1), requestJoin: join,
-                    streamID: Int(statement.int64(3)),
-                    metadata: BufferMetadata(status: status, sequence: UInt32(truncatingIfNeeded: statement.int64(5)),
-                                             timestamp: Timestamp(nanoseconds: statement.int64(6), clock: clock),
-                                             flags: UInt32(truncatingIfNeeded: statement.int64(8)),
-                                             field: UInt32(truncatingIfNeeded: statement.int64(9)), planes: []),
+                    bufferID: bufferID, requestID: statement.int64(1), streamID: Int(statement.int64(2)),
+                    metadata: BufferMetadata(status: status, sequence: UInt32(truncatingIfNeeded: statement.int64(4)),
+                                             timestamp: Timestamp(nanoseconds: statement.int64(5), clock: clock),
+                                             flags: UInt32(truncatingIfNeeded: statement.int64(7)),
+                                             field: UInt32(truncatingIfNeeded: statement.int64(8)), planes: []),
                     planes: []))
             }
-            guard !statement.isNull(10), let encoding = statement.text(18) == "stored" ? PlaneEncoding.stored : .zstd as PlaneEncoding?,
-                  let checksum = UInt64(statement.text(19), radix: 16) else { continue }
-            let plane = PlaneMetadata(bytesUsed: UInt32(clamping: statement.int64(11)),
-                                      dataOffset: UInt32(clamping: statement.int64(12)),
-                                      length: UInt32(clamping: statement.int64(13)))
+            guard !statement.isNull(9) else { continue }
+            guard let encoding = PlaneEncoding(name: statement.text(17)), let checksum = UInt64(statement.text(18), radix: 16) else {
+                throw .corrupt(path: index.path, offset: 0, reason: "a plane of buffer \(bufferID) has an unknown encoding or checksum")
+            }
+            let plane = PlaneMetadata(bytesUsed: UInt32(clamping: statement.int64(10)),
+                                      dataOffset: UInt32(clamping: statement.int64(11)),
+                                      length: UInt32(clamping: statement.int64(12)))
             result[result.count - 1].metadata.planes.append(plane)
             result[result.count - 1].planes.append(IndexedPlane(
                 metadata: plane,
-                location: ChunkLocation(chunkID: statement.int64(14), offset: statement.int64(15),
-                                        compressedLength: statement.int64(16)),
-                storedSize: UInt32(clamping: statement.int64(17)), encoding: encoding, checksum: checksum))
+                location: ChunkLocation(chunkID: statement.int64(13), offset: statement.int64(14),
+                                        compressedLength: statement.int64(15)),
+                storedSize: UInt32(clamping: statement.int64(16)), encoding: encoding, checksum: checksum))
         }
         return result
     }

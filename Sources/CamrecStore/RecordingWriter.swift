@@ -33,14 +33,16 @@ public final class RecordingWriter {
 
     private var chunk: ChunkFileWriter?
     private var chunkCount: Int64 = 0
-    private var pendingBuffers: [IndexedBuffer] = []
+    /// A buffer written to the open chunk, waiting for the index commit that follows its sync.
+    private struct PendingBuffer {
+        var buffer: IndexedBuffer
+        var join: RequestJoin
+    }
+
+    private var pendingBuffers: [PendingBuffer] = []
     private var pendingNotes: [RecorderNote] = []
     private var nextNoteID: Int64 = 1
     private var closed = false
-
-    /// Bytes handed to the writer (raw) and written to chunks (compressed), for the status line.
-    public private(set) var rawBytesWritten: Int64 = 0
-    public private(set) var storedBytesWritten: Int64 = 0
 
     /// Creates the recording folder. Refuses an existing path unless `replaceExisting` is set,
     /// and even then replaces only a camrec recording, never another folder or file.
@@ -106,17 +108,16 @@ public final class RecordingWriter {
                     metadata: plane.metadata,
                     location: ChunkLocation(chunkID: chunkCount, offset: offset, compressedLength: Int64(plane.frame.count)),
                     storedSize: plane.storedSize, encoding: plane.encoding, checksum: plane.checksum))
-                rawBytesWritten += Int64(plane.storedSize)
-                storedBytesWritten += Int64(plane.frame.count)
             }
         } catch {
             chunk.truncate(to: start, planes: startPlanes)
             try? rollChunk()
             throw error
         }
-        pendingBuffers.append(IndexedBuffer(
-            bufferID: buffer.bufferID, requestID: buffer.requestID, requestJoin: buffer.requestJoin,
-            streamID: buffer.streamID, metadata: buffer.metadata, planes: planes))
+        pendingBuffers.append(PendingBuffer(
+            buffer: IndexedBuffer(bufferID: buffer.bufferID, requestID: buffer.requestID, streamID: buffer.streamID,
+                                  metadata: buffer.metadata, planes: planes),
+            join: buffer.requestJoin))
         try rollIfDue()
     }
 
@@ -154,7 +155,7 @@ public final class RecordingWriter {
         do {
             try index.database.transaction { () throws(StoreError) in
                 try index.insertChunk(id: chunkCount, name: chunk.name, sizeBytes: chunk.size, planes: chunk.planeCount)
-                for buffer in buffers { try index.insertBuffer(buffer) }
+                for pending in buffers { try index.insertBuffer(pending.buffer, join: pending.join) }
                 for note in notes { try index.insertNote(note) }
             }
         } catch {

@@ -132,12 +132,11 @@ public enum Recovery {
                 let metadata = BufferMetadata(status: first.status, sequence: first.sequence, timestamp: first.timestamp,
                                               flags: first.flags, field: first.field, planes: planes.map { $0.header.plane })
                 try index.insertBuffer(IndexedBuffer(
-                    bufferID: bufferID, requestID: first.requestID, requestJoin: first.requestJoin,
-                    streamID: first.streamID, metadata: metadata,
+                    bufferID: bufferID, requestID: first.requestID, streamID: first.streamID, metadata: metadata,
                     planes: planes.map { plane in
                         IndexedPlane(metadata: plane.header.plane, location: plane.location, storedSize: plane.header.storedSize,
                                      encoding: plane.header.encoding, checksum: plane.header.checksum)
-                    }))
+                    }), join: first.requestJoin)
                 buffers += 1
             }
             for id in notes.keys.sorted() {
