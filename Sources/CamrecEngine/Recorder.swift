@@ -229,8 +229,8 @@ public final class Recorder {
                 }
                 perStream[stream, default: 0] += 1
                 let sequence = captured.metadata.sequence
-                if let previous = lastSequence[stream], sequence > previous &+ 1, sequence > previous {
-                    counters.driverDrops(Int64(sequence - previous - 1))
+                if let previous = lastSequence[stream] {
+                    counters.driverDrops(Int64(DriverDrops.missing(after: previous, before: sequence)))
                 }
                 lastSequence[stream] = sequence
                 let assignment = grouper.assign(streamID: stream, metadata: captured.metadata)

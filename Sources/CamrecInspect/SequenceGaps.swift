@@ -25,8 +25,11 @@ public enum SequenceGaps {
         var previous: Int64?
         while try statement.step() {
             let sequence = statement.int64(0)
-            if let previous, sequence > previous + 1 {
-                let gap = SequenceGap(previousSequence: previous, sequence: sequence, missing: sequence - previous - 1)
+            let missing = previous.map {
+                Int64(DriverDrops.missing(after: UInt32(truncatingIfNeeded: $0), before: UInt32(truncatingIfNeeded: sequence)))
+            } ?? 0
+            if let previous, missing > 0 {
+                let gap = SequenceGap(previousSequence: previous, sequence: sequence, missing: missing)
                 if gaps.count < count || gap.missing > (gaps.last?.missing ?? 0) {
                     gaps.append(gap)
                     gaps.sort { $0.missing > $1.missing || ($0.missing == $1.missing && $0.sequence < $1.sequence) }

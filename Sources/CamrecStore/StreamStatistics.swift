@@ -78,8 +78,8 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
                 }
                 let sequence = UInt32(truncatingIfNeeded: rows.int64(1))
                 let timestamp = rows.int64(2)
-                if let previousSequence, sequence > previousSequence &+ 1, sequence > previousSequence {
-                    statistics.driverDrops += Int64(sequence - previousSequence - 1)
+                if let previousSequence {
+                    statistics.driverDrops += Int64(DriverDrops.missing(after: previousSequence, before: sequence))
                 }
                 if let previousTimestamp { intervals.append(timestamp - previousTimestamp) }
                 statistics.firstTimestampNanoseconds = statistics.firstTimestampNanoseconds ?? timestamp
