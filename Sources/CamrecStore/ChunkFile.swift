@@ -121,19 +121,24 @@ final class ChunkFileReader {
             throw .corrupt(path: path, offset: offset,
                            reason: "\(count) bytes wanted at offset \(offset) but the chunk has \(size) bytes")
         }
-        var bytes = [UInt8](repeating: 0, count: count)
-        let error = bytes.withUnsafeMutableBytes { buffer -> Int32 in
+        var error: Int32 = 0
+        // Uninitialised capacity: pread fills it (or the read fails and nothing of it is kept).
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0
             while done < count {
                 let got = pread(descriptor, buffer.baseAddress.map { $0 + done }, count - done, off_t(offset) + off_t(done))
                 if got < 0 {
                     if errno == EINTR { continue }
-                    return errno
+                    error = errno
+                    break
                 }
-                if got == 0 { return EIO }
+                if got == 0 {
+                    error = EIO
+                    break
+                }
                 done += got
             }
-            return 0
+            initialized = done
         }
         if error != 0 { throw .io(operation: "read", path: path, errno: error) }
         return bytes

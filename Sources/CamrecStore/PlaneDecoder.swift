@@ -24,9 +24,11 @@ public final class PlaneDecoder {
             throw .corrupt(path: path, offset: offset,
                            reason: "zstd frame declares \(contentSize) bytes, the index says \(storedSize)")
         }
-        var output = [UInt8](repeating: 0, count: storedSize)
-        let written = output.withUnsafeMutableBytes { destination in
-            ZSTD_decompressDCtx(context, destination.baseAddress, destination.count, frame.baseAddress, frame.count)
+        var written = 0
+        // Uninitialised capacity: zstd writes every byte, so zero-filling first would touch each frame twice.
+        let output = [UInt8](unsafeUninitializedCapacity: storedSize) { destination, initialized in
+            written = ZSTD_decompressDCtx(context, destination.baseAddress, destination.count, frame.baseAddress, frame.count)
+            initialized = ZSTD_isError(written) != 0 ? 0 : min(written, storedSize)
         }
         if ZSTD_isError(written) != 0 {
             throw .corrupt(path: path, offset: offset,
