@@ -112,7 +112,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
     /// Tells the source the replay is over: the output side took `outputBuffers` buffers and the
     /// device returned them (or `failure` says why not). The source then delivers what the device
     /// still produces and ends: at once when it has as many capture buffers as output buffers
-    /// were sent, else after the drain time without a new one.
+    /// were sent, else once the drain time has passed since the replay finished.
     public func outputFinished(outputBuffers: Int, failure: String? = nil) {
         state.withLock { state in
             state.replayEnd = ReplayEnd(at: MonotonicClock.nanoseconds(), outputBuffers: outputBuffers, failure: failure)
@@ -121,7 +121,9 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
 
     public func nextBuffers(timeoutMilliseconds: Int32) throws -> [CapturedBuffer]? {
         if state.withLock({ $0.stopped || $0.endReason != nil }) { return nil }
-        let events = try Poller.wait(for: [queue], timeoutMilliseconds: min(timeoutMilliseconds, 100))[0]
+        // At most 100 ms (also for -1, "forever"), so the end of the replay is noticed.
+        let wait = timeoutMilliseconds < 0 ? 100 : min(timeoutMilliseconds, 100)
+        let events = try Poller.wait(for: [queue], timeoutMilliseconds: wait)[0]
         var ready: [CapturedBuffer] = []
         let outcome = state.withLock { (state: inout State) -> Result<[DequeuedBuffer], V4L2Error> in
             guard state.streaming else { return .success([]) }

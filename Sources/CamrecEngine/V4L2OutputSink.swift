@@ -134,11 +134,20 @@ public final class V4L2OutputSink: FrameSink {
 
     public func send(_ frame: ReplayFrame) throws {
         guard let index = try takeFreeBuffer() else { return }
-        let buffer = buffers[index]
+        do {
+            try queue(frame, in: buffers[index])
+        } catch {
+            freeIndices.append(index)  // Still the application's: it was never queued.
+            throw error
+        }
+        statistics.queued += 1
+    }
+
+    /// Copies a recorded buffer into one of the device's and queues it with the recorded metadata.
+    private func queue(_ frame: ReplayFrame, in buffer: FrameBuffer) throws {
         let metadata = frame.metadata
         guard frame.planes.count == buffer.planes.count else {
-            freeIndices.append(index)
-            throw V4L2Error(kind: .formatAdjusted, operation: "VIDIOC_QBUF", devicePath: device.path,
+            throw V4L2Error(kind: .system, operation: "VIDIOC_QBUF", devicePath: device.path,
                             reason: "stream '\(streamName)' buffer sequence \(metadata.sequence) has \(frame.planes.count) planes, "
                                 + "the device's buffers have \(buffer.planes.count)",
                             remedy: "The recording's buffers do not match its stream format; check it with `camrec verify`.")
@@ -147,7 +156,6 @@ public final class V4L2OutputSink: FrameSink {
         for (planeIndex, bytes) in frame.planes.enumerated() {
             let plane = buffer.planes[planeIndex]
             guard let mapping = plane.mapping, bytes.count <= mapping.bytes.count else {
-                freeIndices.append(index)
                 throw V4L2Error(kind: .system, operation: "VIDIOC_QBUF", devicePath: device.path,
                                 reason: "stream '\(streamName)' buffer sequence \(metadata.sequence) plane \(planeIndex) has "
                                     + "\(bytes.count) bytes, the device's buffer holds \(plane.mapping?.bytes.count ?? 0)",
@@ -161,13 +169,7 @@ public final class V4L2OutputSink: FrameSink {
         let info = OutputBufferInfo(planes: planes, timestampNanoseconds: metadata.timestamp.nanoseconds,
                                     field: Field(rawValue: metadata.field),
                                     flags: BufferFlags(rawValue: metadata.flags).intersection(Self.replayedFlags))
-        do {
-            try queue.queueBuffer(buffer, output: info)
-        } catch {
-            freeIndices.append(index)
-            throw error
-        }
-        statistics.queued += 1
+        try queue.queueBuffer(buffer, output: info)
     }
 
     public func finish() throws {

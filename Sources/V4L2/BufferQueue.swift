@@ -19,8 +19,6 @@ public final class BufferQueue {
     public private(set) var buffers: [FrameBuffer] = []
     /// How many buffers the driver granted in the last allocation or import.
     public private(set) var bufferCount = 0
-    /// Memory planes per buffer for the format current at allocation or import.
-    public private(set) var planeCount = 1
     public private(set) var isStreaming = false
 
     let descriptor: OwnedDescriptor
@@ -215,7 +213,6 @@ public final class BufferQueue {
         }
         bufferCount = Int(raw.count)
         memory = count == 0 ? nil : requested
-        if count > 0 { planeCount = try currentFormat().planes.count }
     }
 
     private func queryAndMapBuffer(index: Int) throws(V4L2Error) -> FrameBuffer {
@@ -356,8 +353,8 @@ public final class BufferQueue {
     /// VIDIOC_STREAMOFF: stops streaming and returns every queued buffer to the application.
     public func streamOff() throws(V4L2Error) {
         var rawType = Int32(bitPattern: type.rawValue)
-        isStreaming = false
         try descriptor.ioctl(.streamOff, &rawType, context: "\(type) queue")
+        isStreaming = false
     }
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) until a buffer can be dequeued (capture:

@@ -66,22 +66,24 @@ final class OwnedDescriptor: Sendable {
     }
 
     /// Runs an ioctl (retrying EINTR in C) and throws a typed error naming the request.
-    func ioctl<Argument>(_ request: IoctlRequest, _ argument: inout Argument, context: String? = nil) throws(V4L2Error) {
-        if case .wouldBlock = try ioctlAllowingWouldBlock(request, &argument, context: context) {
-            throw V4L2Error(operation: request.name, devicePath: path, errno: EAGAIN, context: context)
+    /// `context` is built only when the call fails: QBUF/DQBUF run once per frame.
+    func ioctl<Argument>(_ request: IoctlRequest, _ argument: inout Argument,
+                         context: @autoclosure () -> String? = nil) throws(V4L2Error) {
+        if case .wouldBlock = try ioctlAllowingWouldBlock(request, &argument, context: context()) {
+            throw V4L2Error(operation: request.name, devicePath: path, errno: EAGAIN, context: context())
         }
     }
 
     /// Like `ioctl`, but EAGAIN is a value, as it is for VIDIOC_DQBUF on a non-blocking node.
     func ioctlAllowingWouldBlock<Argument>(_ request: IoctlRequest, _ argument: inout Argument,
-                                           context: String? = nil) throws(V4L2Error) -> IoctlOutcome {
+                                           context: @autoclosure () -> String? = nil) throws(V4L2Error) -> IoctlOutcome {
         let fd = rawValue
         let failure: Int32? = withUnsafeMutablePointer(to: &argument) { pointer in
             cv4l2_ioctl(fd, request.code, UnsafeMutableRawPointer(pointer)) == 0 ? nil : errno
         }
         guard let failure else { return .done }
         if failure == EAGAIN { return .wouldBlock }
-        throw V4L2Error(operation: request.name, devicePath: path, errno: failure, context: context)
+        throw V4L2Error(operation: request.name, devicePath: path, errno: failure, context: context())
     }
 }
 

@@ -45,6 +45,8 @@ public final class MediaDevice {
                     }
                 }
             }
+            // ENOSPC: the graph grew between the two calls; count again.
+            if failure == ENOSPC { continue }
             if let failure { throw V4L2Error(operation: "MEDIA_IOC_G_TOPOLOGY", devicePath: path, errno: failure) }
             guard raw.topology_version == counts.topology_version else { continue }
             return MediaTopology(
