@@ -13,9 +13,8 @@ final class V4L2CaptureNode: @unchecked Sendable {
     private let queue: BufferQueue
     private let format: VideoFormat
     private let buffers: [FrameBuffer]
-    /// Keeps the exporting device (and so its buffers) alive while DMABUFs from it are in use.
-    private let exporter: VideoDevice?
-    private let dmabufImport: Bool
+    /// The exporter of the DMABUFs this node imports; holding it keeps their memory alive.
+    private let exported: V4L2ExportedBuffers?
     private let lock = Mutex(NodeState())
 
     private struct NodeState {
@@ -39,15 +38,14 @@ final class V4L2CaptureNode: @unchecked Sendable {
         format = try V4L2CaptureNode.negotiate(queue, request.format, acceptAdjusted: options.acceptAdjustedFormat)
         switch request.memory {
         case .mmap:
-            exporter = nil
-            dmabufImport = false
+            exported = nil
             buffers = try queue.allocateBuffers(count: request.bufferCount)
         case .dmabuf(let exporterPath):
-            let exporting = try VideoDevice(path: exporterPath)
-            exporter = exporting
-            dmabufImport = true
-            buffers = try V4L2CaptureNode.importBuffers(into: queue, format: format, count: request.bufferCount,
-                                                       from: exporting)
+            let exporting = try V4L2ExportedBuffers(exporterPath: exporterPath)
+            exported = exporting
+            let granted = try queue.importBuffers(count: request.bufferCount)
+            buffers = try exporting.makeBuffers(count: granted, planeSizes: format.planes.map(\.sizeImage),
+                                                importerPath: request.path)
         }
     }
 
@@ -63,49 +61,6 @@ final class V4L2CaptureNode: @unchecked Sendable {
             wanted.height = requested.height ?? current.height
         }
         return acceptAdjusted ? try queue.setFormat(wanted) : try queue.setExactFormat(wanted)
-    }
-
-    /// Allocates MMAP buffers on the exporter, exports one DMABUF per importer plane and imports
-    /// them: buffer i of the capture node uses DMABUFs i*planes ..< (i+1)*planes.
-    private static func importBuffers(into queue: BufferQueue, format: VideoFormat, count: Int,
-                                      from exporter: VideoDevice) throws(V4L2Error) -> [FrameBuffer] {
-        let exportQueue: BufferQueue
-        if let capture = exporter.captureQueue {
-            exportQueue = capture
-        } else {
-            exportQueue = try exporter.requireOutputQueue(purpose: "export DMABUFs")
-        }
-        let planesPerBuffer = max(format.planes.count, 1)
-        let needed = format.planes.map(\.sizeImage).max() ?? 0
-        var exportFormat = try exportQueue.currentFormat()
-        if (exportFormat.planes.first?.sizeImage ?? 0) < needed, let stride = exportFormat.planes.first?.bytesPerLine, stride > 0 {
-            // Grow the exporter's buffers by giving its format more lines.
-            var taller = exportFormat
-            taller.height = max(exportFormat.height, (needed + stride - 1) / stride)
-            taller.planes = []
-            exportFormat = try exportQueue.setFormat(taller)
-        }
-        guard let exportedSize = exportFormat.planes.first?.sizeImage, exportedSize >= needed else {
-            throw V4L2Error(kind: .system, operation: "VIDIOC_S_FMT", devicePath: exporter.path,
-                            reason: "its buffers hold \(exportFormat.planes.first?.sizeImage ?? 0) bytes, but \(queue.devicePath) needs \(needed) per plane",
-                            remedy: "Choose an exporter that can allocate larger buffers, or a smaller capture format.")
-        }
-        let granted = try queue.importBuffers(count: count)
-        let exported = try exportQueue.allocateBuffers(count: granted * planesPerBuffer)
-        guard exported.count >= granted * planesPerBuffer else {
-            throw V4L2Error(kind: .system, operation: "VIDIOC_REQBUFS", devicePath: exporter.path,
-                            reason: "asked for \(granted * planesPerBuffer) buffers to export, it granted \(exported.count)",
-                            remedy: "Ask for fewer capture buffers.")
-        }
-        var buffers: [FrameBuffer] = []
-        for index in 0..<granted {
-            var dmaBuffers: [DMABuffer] = []
-            for plane in 0..<planesPerBuffer {
-                dmaBuffers.append(try exportQueue.exportDMABuffer(index: index * planesPerBuffer + plane, plane: 0))
-            }
-            buffers.append(try FrameBuffer(index: index, importing: dmaBuffers))
-        }
-        return buffers
     }
 
     /// The queue to poll; poll(2) only reads its descriptor, so no lock is needed.
@@ -201,7 +156,7 @@ final class V4L2CaptureNode: @unchecked Sendable {
         var views: [UnsafeRawBufferPointer] = []
         for (planeIndex, plane) in buffer.planes.enumerated() {
             let used = planeIndex < metadata.planes.count ? Int(metadata.planes[planeIndex].bytesUsed) : 0
-            if dmabufImport, case .dmabuf(let dmaBuffer) = plane.memory {
+            if case .dmabuf(let dmaBuffer) = plane.memory {
                 // Cache maintenance for the CPU read; exporters without caches accept it as a no-op.
                 try? dmaBuffer.beginCPUAccess(forWriting: false)
             }
@@ -215,14 +170,13 @@ final class V4L2CaptureNode: @unchecked Sendable {
     /// Hands buffer `index` back to the driver (VIDIOC_QBUF); safe from any thread, at most once
     /// per dequeue, and a no-op once the node stopped streaming.
     private func requeue(index: Int) {
+        let buffer = buffers[index]
+        // Cache maintenance before taking the lock, so the polling thread's DQBUF does not wait on it.
+        for plane in buffer.planes {
+            if case .dmabuf(let dmaBuffer) = plane.memory { try? dmaBuffer.endCPUAccess(forWriting: false) }
+        }
         lock.withLock { state in
             guard state.streaming, state.outstanding.remove(index) != nil else { return }
-            let buffer = buffers[index]
-            if dmabufImport {
-                for plane in buffer.planes {
-                    if case .dmabuf(let dmaBuffer) = plane.memory { try? dmaBuffer.endCPUAccess(forWriting: false) }
-                }
-            }
             do throws(V4L2Error) {
                 try queue.queueBuffer(buffer)
             } catch {

@@ -85,18 +85,24 @@ public final class V4L2CaptureSource: FrameSource {
             throw V4L2Error(kind: .notFound, operation: "capture", devicePath: "(none)",
                             reason: "no capture node was given", remedy: "Name at least one /dev/videoN node.")
         }
+        // Before opening anything: a node given twice (by two names, say /dev/video0 and a udev
+        // link) would otherwise fail as "busy" on its second open, blaming another program.
+        var seen: [DeviceNumber: String] = [:]
+        for node in requested {
+            guard let number = try? DeviceNumber(path: node.path) else { continue }  // Opening reports it.
+            if let first = seen[number] {
+                throw V4L2Error(kind: .system, operation: "capture", devicePath: node.path,
+                                reason: "\(node.path) is the same device node as \(first), given twice",
+                                remedy: "Name each node once.")
+            }
+            seen[number] = node.path
+        }
         var opened: [V4L2CaptureNode] = []
         var descriptions: [StreamDescription] = []
         for (index, node) in requested.enumerated() {
             let captureNode = try V4L2CaptureNode(node, options: options)
             opened.append(captureNode)
             descriptions.append(captureNode.streamDescription(id: index + 1))
-        }
-        let names = descriptions.map(\.name)
-        guard Set(names).count == names.count else {
-            throw V4L2Error(kind: .system, operation: "capture", devicePath: requested.map(\.path).joined(separator: ", "),
-                            reason: "the same node was given more than once (\(names.joined(separator: ", ")))",
-                            remedy: "Name each node once.")
         }
         nodes = opened
         streams = descriptions

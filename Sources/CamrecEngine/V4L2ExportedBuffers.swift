@@ -35,13 +35,13 @@ final class V4L2ExportedBuffers {
         guard let exportedSize = exportFormat.planes.first?.sizeImage, exportedSize >= needed else {
             throw V4L2Error(kind: .system, operation: "VIDIOC_S_FMT", devicePath: exporter.path,
                             reason: "its buffers hold \(exportFormat.planes.first?.sizeImage ?? 0) bytes, but \(importerPath) needs \(needed) per plane",
-                            remedy: "Choose an --export-device that can allocate larger buffers (a capture node at a larger size).")
+                            remedy: "Choose an exporting node that can allocate larger buffers (a capture node at a larger size).")
         }
         let exported = try exportQueue.allocateBuffers(count: count * planesPerBuffer)
         guard exported.count >= count * planesPerBuffer else {
             throw V4L2Error(kind: .system, operation: "VIDIOC_REQBUFS", devicePath: exporter.path,
                             reason: "asked for \(count * planesPerBuffer) buffers to export, it granted \(exported.count)",
-                            remedy: "Ask for fewer buffers (--buffers).")
+                            remedy: "Ask for fewer buffers.")
         }
         var buffers: [FrameBuffer] = []
         for index in 0..<count {

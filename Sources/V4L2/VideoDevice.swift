@@ -87,11 +87,6 @@ public final class VideoDevice {
         }
         return outputQueue
     }
-
-    /// The device number of the node (st_rdev), to match media-controller interfaces.
-    public func deviceNumber() throws(V4L2Error) -> DeviceNumber {
-        try DeviceNumber(path: path)
-    }
 }
 
 /// A character device's major and minor numbers.
