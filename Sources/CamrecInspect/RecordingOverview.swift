@@ -34,6 +34,8 @@ public struct RecordingOverview: Sendable {
     public var incompleteRequests: Int64
     public var requestRules: [String: Int64]
     public var chunks: Int64
+    /// The recorder's notes but its per-buffer drop notes, which the statistics count
+    /// (`recorder_drops`); `camrec sql` lists those one by one.
     public var notes: [RecorderNote]
 
     /// How many of the largest gaps per stream `info` shows.
@@ -64,9 +66,9 @@ public struct RecordingOverview: Sendable {
         requests = recordingStatistics.requests
         requestRules = recordingStatistics.requestsByRule
         incompleteRequests = recordingStatistics.incompleteRequests
-        chunks = try database.scalar("SELECT COUNT(*) FROM chunks")
+        chunks = Int64(reader.chunks.count)
         let noteRows = try database.prepare(
-            "SELECT id, kind, wall_ns, stream_id, sequence, message FROM notes ORDER BY id")
+            "SELECT id, kind, wall_ns, stream_id, sequence, message FROM notes WHERE kind != 'recorder_drop' ORDER BY id")
         var notes: [RecorderNote] = []
         while try noteRows.step() {
             notes.append(RecorderNote(

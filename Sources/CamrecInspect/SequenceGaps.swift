@@ -12,14 +12,15 @@ public struct SequenceGap: Sendable, Equatable, Codable {
     public var timestampNanoseconds: Int64?
 }
 
-/// Finds the largest sequence gaps of a stream. It walks the (stream, sequence) index only, which
+/// Finds the largest sequence gaps of a stream, in capture order as the statistics count them. It
+/// walks the (stream, sequence) index only, which
 /// covers the query, so a million buffers take a fraction of a second; `camrec info` calls it only
 /// for streams whose statistics report driver drops.
 public enum SequenceGaps {
     public static func largest(streamID: Int, count: Int, in index: RecordingIndex) throws(StoreError) -> [SequenceGap] {
         guard count > 0 else { return [] }
         let statement = try index.database.prepare(
-            "SELECT sequence FROM buffers INDEXED BY buffers_by_stream_sequence WHERE stream_id = ? ORDER BY sequence")
+            "SELECT sequence FROM buffers INDEXED BY buffers_by_stream_sequence WHERE stream_id = ? ORDER BY id")
         try statement.bind([.integer(Int64(streamID))])
         var gaps: [SequenceGap] = []
         var previous: Int64?

@@ -8,7 +8,10 @@ public final class RecordingReader {
     public let info: RecordingInfo
     public let streams: [StreamDescription]
     private var chunkNames: [Int64: String] = [:]
-    private var openChunks: [Int64: ChunkFileReader] = [:]
+    /// The chunk read last. Buffers are read in recording order, so chunks are too; keeping one
+    /// open (not all) holds a long recording of thousands of chunks under the descriptor limit.
+    private var openChunk: ChunkFileReader?
+    private var openChunkID: Int64?
     private let decoder: PlaneDecoder
 
     /// Opens `path` read-only. Clear errors for a missing path, a folder that is not a recording
@@ -206,9 +209,10 @@ public final class RecordingReader {
     }
 
     private func chunkReader(_ chunkID: Int64) throws(StoreError) -> ChunkFileReader {
-        if let reader = openChunks[chunkID] { return reader }
+        if let openChunk, openChunkID == chunkID { return openChunk }
         let reader = try ChunkFileReader(path: try chunkPath(chunkID))
-        openChunks[chunkID] = reader
+        openChunk = reader
+        openChunkID = chunkID
         return reader
     }
 }

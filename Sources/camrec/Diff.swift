@@ -39,6 +39,10 @@ struct Diff: ParsableCommand {
     func validate() throws {
         if RecordingDiff.Pairing(rawValue: pair) == nil { throw ValidationError("--pair must be sequence or timestamp, not '\(pair)'.") }
         if let minPsnr, !(minPsnr > 0) { throw ValidationError("--min-psnr must be a positive number of dB.") }
+        for item in stream where item.split(separator: "=", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+            || item.split(separator: "=").count > 2 {
+            throw ValidationError("--stream takes a stream name S, or A=B for stream A of the first and B of the second; got '\(item)'.")
+        }
     }
 
     func run() throws {

@@ -47,6 +47,9 @@ struct Frames: ParsableCommand {
             throw ValidationError("--status must be ok, error or cancelled, not '\(status)'.")
         }
         if let limit, limit <= 0 { throw ValidationError("--limit must be a positive number of buffers, not \(limit).") }
+        for bound in [time?.lower, time?.upper].compactMap({ $0 }) where !(bound.isFinite && abs(bound) < 9e9) {
+            throw ValidationError("--time takes seconds from the first buffer, e.g. 1.5..2; \(bound) is out of range.")
+        }
     }
 
     func run() throws {

@@ -44,11 +44,11 @@ enum OverviewFormatting {
             let grouping = stream.grouping.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             out += "  requests   \(grouping.isEmpty ? "none" : grouping)\n"
         }
-        if !overview.notes.isEmpty {
+        let drops = overview.streams.reduce(Int64(0)) { $0 + $1.statistics.recorderDrops }
+        if !overview.notes.isEmpty || drops > 0 {
             out += "\nRecorder notes\n"
-            let drops = overview.notes.filter { $0.kind == .recorderDrop }
-            if !drops.isEmpty { out += "  \(drops.count) buffers dropped by the recorder (queue full)\n" }
-            for note in overview.notes where note.kind != .recorderDrop {
+            if drops > 0 { out += "  \(drops) buffers dropped by the recorder (queue full)\n" }
+            for note in overview.notes {
                 out += "  \(note.kind.rawValue): \(note.message)\n"
             }
         }
