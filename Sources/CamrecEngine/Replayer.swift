@@ -171,10 +171,7 @@ public final class Replayer {
         for route in routes { try route.sink.finish() }
         let duration = Double(MonotonicClock.nanoseconds() - start) / 1e9
         lateness.sort()
-        func percentile(_ fraction: Double) -> Int64 {
-            guard !lateness.isEmpty else { return 0 }
-            return lateness[min(lateness.count - 1, Int((fraction * Double(lateness.count - 1)).rounded()))]
-        }
+        func percentile(_ fraction: Double) -> Int64 { StreamStatistics.percentile(lateness, fraction) }
         return Report(
             framesSent: framesSent, requestsSent: requestsSent, errorsSkipped: skippedPerLoop * max(1, loopsCompleted),
             loopsCompleted: loopsCompleted, durationSeconds: duration,

@@ -143,7 +143,7 @@ public struct RecordingVerifier {
                 }
                 switch found[row.offset] {
                 case let .plane(header, location)?:
-                    let checksum = String(header.checksum, radix: 16)
+                    let checksum = checksumHex(header.checksum)
                     if location.compressedLength != row.compressedSize || Int64(header.storedSize) != row.rawSize
                         || UInt64(row.checksum, radix: 16) != header.checksum || header.streamID != row.streamID
                         || Int64(header.sequence) != row.sequence || header.bufferID != row.bufferID {

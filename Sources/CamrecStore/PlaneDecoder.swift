@@ -40,7 +40,7 @@ public final class PlaneDecoder {
         let actual = XXHash64.hash(output)
         guard actual == checksum else {
             throw .corrupt(path: path, offset: offset,
-                           reason: "checksum mismatch (stored \(hex(checksum)), computed \(hex(actual)))")
+                           reason: "checksum mismatch (stored \(checksumHex(checksum)), computed \(checksumHex(actual)))")
         }
         return output
     }

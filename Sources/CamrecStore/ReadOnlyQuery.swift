@@ -40,8 +40,14 @@ public final class ReadOnlyQuery {
     private let denials = Denials()
 
     /// Opens `path` (an index.sqlite) read-only with the authorizer installed.
-    public init(path: String) throws(StoreError) {
-        database = try SQLiteDatabase(path: path, mode: .readOnly)
+    public convenience init(path: String) throws(StoreError) {
+        self.init(database: try SQLiteDatabase(path: path, mode: .readOnly))
+    }
+
+    /// Installs the authorizer on a connection that was opened read-only (a `RecordingReader`'s
+    /// index), so `camrec sql` does not open the file a second time.
+    public init(database: SQLiteDatabase) {
+        self.database = database
         let context = Unmanaged.passUnretained(denials).toOpaque()
         sqlite3_set_authorizer(database.handle, { context, action, first, second, _, _ in
             guard let context else { return SQLITE_DENY }

@@ -133,7 +133,7 @@ public final class RecordingIndex {
                 .integer(Int64(plane.metadata.length)),
                 .integer(plane.location.chunkID), .integer(plane.location.offset),
                 .integer(plane.location.compressedLength), .integer(Int64(plane.storedSize)),
-                .text(plane.encoding.name), .text(hex(plane.checksum)),
+                .text(plane.encoding.name), .text(checksumHex(plane.checksum)),
             ])
         }
     }

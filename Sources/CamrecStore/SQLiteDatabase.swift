@@ -102,7 +102,8 @@ public enum SQLiteValue: Sendable, Equatable, Hashable {
 /// A prepared statement; `reset()` lets it run again with new arguments.
 public final class SQLiteStatement {
     let statement: OpaquePointer
-    unowned let database: SQLiteDatabase
+    /// Held strongly: a statement must not outlive its connection (the connection holds no statements).
+    let database: SQLiteDatabase
     public let sql: String
 
     init(statement: OpaquePointer, database: SQLiteDatabase, sql: String) {

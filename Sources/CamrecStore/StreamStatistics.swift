@@ -125,7 +125,10 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
         return result
     }
 
-    private static func percentile(_ sorted: [Int64], _ fraction: Double) -> Int64 {
+    /// The value at `fraction` (0...1) of an ascending array, nearest rank; 0 for an empty one.
+    /// Shared by the stored interval figures and the replay's lateness report.
+    public static func percentile(_ sorted: [Int64], _ fraction: Double) -> Int64 {
+        guard !sorted.isEmpty else { return 0 }
         let rank = Int((fraction * Double(sorted.count - 1)).rounded())
         return sorted[min(max(rank, 0), sorted.count - 1)]
     }

@@ -8,7 +8,9 @@ struct Diff: ParsableCommand {
         abstract: "Compare the frames of two recordings.",
         discussion: """
             Buffers are paired by stream name and sequence (or --pair timestamp). Reports bit-exact \
-            pairs, the PSNR of pairs that differ and frames found on one side only. Exit 0 only when \
+            pairs, the PSNR of pairs that differ and frames found on one side only. Pairs whose recorded checksums (XXH64 per \
+            plane) and sizes agree count as bit-exact without being decoded; `camrec verify` checks the bytes \
+            against those checksums. Exit 0 only when \
             every pair is identical (or at least --min-psnr dB) and no frame is missing; 1 otherwise.
 
             Examples:
