@@ -24,8 +24,6 @@ struct IoctlRequest: Sendable {
     static let streamOff = IoctlRequest(code: CV4L2_VIDIOC_STREAMOFF, name: "VIDIOC_STREAMOFF")
     static let queryExtendedControl = IoctlRequest(code: CV4L2_VIDIOC_QUERY_EXT_CTRL, name: "VIDIOC_QUERY_EXT_CTRL")
     static let queryMenu = IoctlRequest(code: CV4L2_VIDIOC_QUERYMENU, name: "VIDIOC_QUERYMENU")
-    static let getExtendedControls = IoctlRequest(code: CV4L2_VIDIOC_G_EXT_CTRLS, name: "VIDIOC_G_EXT_CTRLS")
-    static let setExtendedControls = IoctlRequest(code: CV4L2_VIDIOC_S_EXT_CTRLS, name: "VIDIOC_S_EXT_CTRLS")
     static let mediaDeviceInfo = IoctlRequest(code: CV4L2_MEDIA_IOC_DEVICE_INFO, name: "MEDIA_IOC_DEVICE_INFO")
     static let mediaTopology = IoctlRequest(code: CV4L2_MEDIA_IOC_G_TOPOLOGY, name: "MEDIA_IOC_G_TOPOLOGY")
     static let dmaBufferSync = IoctlRequest(code: CV4L2_DMA_BUF_IOCTL_SYNC, name: "DMA_BUF_IOCTL_SYNC")
@@ -92,13 +90,5 @@ func string<Tuple>(fromCArray tuple: Tuple) -> String {
     withUnsafeBytes(of: tuple) { bytes in
         let length = bytes.firstIndex(of: 0) ?? bytes.count
         return String(decoding: bytes.prefix(length), as: UTF8.self)
-    }
-}
-
-/// Copies `text` into a fixed-size C char array, NUL-terminated and truncated to fit.
-func copy<Tuple>(_ text: String, intoCArray tuple: inout Tuple) {
-    withUnsafeMutableBytes(of: &tuple) { bytes in
-        bytes.initializeMemory(as: UInt8.self, repeating: 0)
-        for (index, byte) in text.utf8.prefix(bytes.count - 1).enumerated() { bytes[index] = byte }
     }
 }
