@@ -6,79 +6,10 @@ import Glibc
 import Testing
 import V4L2
 
-/// The `camrec` executable built next to this test bundle, run as a user would.
+/// The `camrec` executable (`CamrecExecutable.path`) run to completion, its output merged.
 enum CamrecTool {
-    static var path: String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundle, bundle.deletingLastPathComponent()] {
-            let file = candidate.appendingPathComponent("camrec").path
-            if FileManager.default.isExecutableFile(atPath: file) { return file }
-        }
-        return bundle.appendingPathComponent("camrec").path
-    }
-
     static func run(_ arguments: [String]) throws -> ProgramResult {
-        try runProgram([path] + arguments)
-    }
-}
-
-/// A program started with posix_spawnp that the test keeps working beside (Foundation's Process
-/// hangs in the lab guest); its output goes to a temporary file.
-final class SpawnedProgram {
-    private let pid: pid_t
-    private let outputPath: String
-    private var finished: ProgramResult?
-
-    init(_ arguments: [String]) throws {
-        outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("camrec-lab-\(UUID().uuidString).out").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for argument in cArguments { free(argument) } }
-        var child: pid_t = 0
-        let spawned = posix_spawnp(&child, arguments[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else {
-            throw V4L2Error(kind: .system, operation: "posix_spawnp", devicePath: arguments[0], errno: spawned,
-                            reason: "could not start \(arguments[0])", remedy: "Build camrec first.")
-        }
-        pid = child
-    }
-
-    deinit {
-        if finished == nil {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
-        try? FileManager.default.removeItem(atPath: outputPath)
-    }
-
-    /// The result once the program exited (without waiting), else nil.
-    func poll() -> ProgramResult? {
-        if let finished { return finished }
-        var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-        return record(status)
-    }
-
-    /// Waits for the program to exit.
-    func wait() -> ProgramResult {
-        if let finished { return finished }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return record(status)
-    }
-
-    private func record(_ status: Int32) -> ProgramResult {
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        // WEXITSTATUS: the exit code sits in bits 8-15 when the child exited normally.
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let result = ProgramResult(status: code, output: output)
-        finished = result
-        return result
+        try runProgram([CamrecExecutable.path] + arguments)
     }
 }
 
@@ -136,17 +67,4 @@ enum TestRecording {
     static func pattern(frame: Int, plane: Int, count: Int) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 / 641 &+ frame &* 37 &+ plane &* 101) }
     }
-}
-
-/// A scratch folder inside the guest's /tmp, removed by `remove()`.
-struct LabScratch {
-    let path: String
-
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/camrec-replay-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: made)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
 }

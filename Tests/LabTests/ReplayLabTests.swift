@@ -61,8 +61,7 @@ extension Lab {
                 _ = try? runProgram(["v4l2-ctl", "-d", capturePath, "-i", "0"])
             }
 
-            let scratch = try LabScratch()
-            defer { scratch.remove() }
+            let scratch = try ScratchFolder()
             let input = scratch.path + "/loop.camrec"
             let frames = 5
             let interlaced: UInt32 = 4
@@ -82,20 +81,19 @@ extension Lab {
             #expect(source.streams[0].format.field == interlaced)
             try source.start()
             defer { source.stop() }
-            let replay = try SpawnedProgram([CamrecTool.path, "replay", input, "--to", outputPath])
+            let replay = try BackgroundProgram([CamrecExecutable.path, "replay", input, "--to", outputPath])
             var captured: [(metadata: BufferMetadata, bytes: [UInt8])] = []
-            var result: ProgramResult?
-            while result == nil {
+            var status: Int32?
+            while status == nil {
                 let buffers = try #require(try source.nextBuffers(timeoutMilliseconds: 500), "capture ended: \(source.endReason ?? "")")
                 for buffer in buffers {
                     captured.append((buffer.metadata, buffer.planeBytes.flatMap { Array($0) }))
                     buffer.release()  // Hands the buffer back to vivid at once.
                 }
-                result = replay.poll()
+                status = replay.wait(seconds: 0)
                 try #require(captured.count < 400, "the replay did not end")
             }
-            let replayed = try #require(result)
-            #expect(replayed.status == 0, "camrec replay failed: \(replayed.output)")
+            #expect(status == 0, "camrec replay failed: \(replay.standardError)")
 
             let recordedImages = recorded.map { $0.planes.flatMap { $0 } }
             let matches = captured.map { frame in recordedImages.firstIndex(of: frame.bytes) }
@@ -121,8 +119,7 @@ extension Lab {
         @Test(arguments: MemoryCase.allCases)
         func vim2mCaptureMatchesV4l2CtlAndCarriesRecordedTimestamps(_ memory: MemoryCase) throws {
             let m2m = try LabNodes.vim2m()
-            let scratch = try LabScratch()
-            defer { scratch.remove() }
+            let scratch = try ScratchFolder()
             let frames = 4
             let (width, height, stride) = (UInt32(320), UInt32(240), UInt32(960))
             let size = Int(stride * height)
@@ -202,8 +199,7 @@ extension Lab {
                 }
             }
 
-            let scratch = try LabScratch()
-            defer { scratch.remove() }
+            let scratch = try ScratchFolder()
             let input = scratch.path + "/params.camrec"
             let requests = 4
             let video = TestRecording.videoStream(id: 1, name: "video", fourcc: "YUYV", width: 720, height: 480, field: 4,
@@ -248,8 +244,7 @@ extension Lab {
         /// was recorded, what the device offers and what to do.
         @Test func refusedFormatFailsBeforeAnythingIsQueued() throws {
             let m2m = try LabNodes.vim2m()
-            let scratch = try LabScratch()
-            defer { scratch.remove() }
+            let scratch = try ScratchFolder()
             let input = scratch.path + "/yuyv.camrec"
             let stream = TestRecording.videoStream(id: 1, name: "yuyv", fourcc: "YUYV", width: 320, height: 240,
                                                    planes: [PlaneFormat(bytesPerLine: 640, sizeImage: 640 * 240)])
