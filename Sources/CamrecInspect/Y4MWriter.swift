@@ -63,13 +63,25 @@ public final class Y4MWriter {
             guard bytes.count >= stride * (height - 1) + width else { throw shortBuffer(bytes.count) }
             for row in 0..<height { frame += bytes[(row * stride)..<(row * stride + width)] }
         case let .planar420(swapChroma):
+            // Y, then U and V at half the stride (YU12/YV12 in one plane), or three planes with their
+            // own strides (YM12); rows are copied without their padding.
             let chromaWidth = width / 2, chromaHeight = (height + 1) / 2
-            let needed = width * height + 2 * chromaWidth * chromaHeight
-            guard bytes.count >= needed else { throw shortBuffer(bytes.count) }
-            let lumaEnd = width * height
-            let first = bytes[lumaEnd..<(lumaEnd + chromaWidth * chromaHeight)]
-            let second = bytes[(lumaEnd + chromaWidth * chromaHeight)..<needed]
-            frame += bytes[0..<lumaEnd]
+            let chromaStride = format.planes.count == 3 ? max(Int(format.planes[1].bytesPerLine), chromaWidth) : max(stride / 2, chromaWidth)
+            let threePlanes = format.planes.count == 3 && planes.count == 3
+            let lumaSize = threePlanes ? planes[0].count : stride * height
+            let secondStart = lumaSize + (threePlanes ? planes[1].count : chromaStride * chromaHeight)
+            let chromaSpan = chromaStride * (chromaHeight - 1) + chromaWidth
+            guard lumaSize >= stride * (height - 1) + width, secondStart - lumaSize >= chromaSpan,
+                  bytes.count >= secondStart + chromaSpan else { throw shortBuffer(bytes.count) }
+            func rows(from start: Int, count: Int, stride rowStride: Int, width rowWidth: Int) -> ArraySlice<UInt8> {
+                var out = ArraySlice<UInt8>()
+                out.reserveCapacity(count * rowWidth)
+                for row in 0..<count { out += bytes[(start + row * rowStride)..<(start + row * rowStride + rowWidth)] }
+                return out
+            }
+            let first = rows(from: lumaSize, count: chromaHeight, stride: chromaStride, width: chromaWidth)
+            let second = rows(from: secondStart, count: chromaHeight, stride: chromaStride, width: chromaWidth)
+            frame += rows(from: 0, count: height, stride: stride, width: width)
             frame += swapChroma ? second : first
             frame += swapChroma ? first : second
         case let .semiPlanar420(swapChroma):
