@@ -43,3 +43,18 @@ int cv4l2_set_control(int fd, uint32_t id, int is_64bit, int64_t value) {
     controls.controls = &control;
     return cv4l2_ioctl(fd, VIDIOC_S_EXT_CTRLS, &controls);
 }
+
+int cv4l2_set_compound_control(int fd, uint32_t id, const void *payload, uint32_t size, int request_fd) {
+    struct v4l2_ext_control control;
+    struct v4l2_ext_controls controls;
+    memset(&control, 0, sizeof control);
+    memset(&controls, 0, sizeof controls);
+    control.id = id;
+    control.size = size;
+    control.ptr = (void *)payload;
+    controls.which = request_fd >= 0 ? V4L2_CTRL_WHICH_REQUEST_VAL : V4L2_CTRL_WHICH_CUR_VAL;
+    controls.request_fd = request_fd >= 0 ? request_fd : 0;
+    controls.count = 1;
+    controls.controls = &control;
+    return cv4l2_ioctl(fd, VIDIOC_S_EXT_CTRLS, &controls);
+}

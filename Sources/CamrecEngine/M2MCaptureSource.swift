@@ -1,172 +1,336 @@
 import CamrecStore
+import Foundation
 import Synchronization
 import V4L2
 
-/// A `FrameSource` over the capture queue of an M2M (or ISP) node whose output queue a replay
-/// feeds through a `V4L2OutputSink` on the same file handle (an M2M context belongs to one open
-/// file). It records what the device produces, one stream named "capture"; the device copies each
-/// output buffer's timestamp to the capture buffer it produces (V4L2_BUF_FLAG_TIMESTAMP_COPY), so
-/// every captured frame names the recorded frame it came from.
+/// A `FrameSource` over the capture queue of an M2M node (a 1:1 processor, an encoder, a
+/// stateful or stateless decoder) whose output queue a replay feeds through a `V4L2OutputSink`
+/// on the same file handle. It records what the device produces; the device copies each output
+/// buffer's timestamp to what it produces from it (V4L2_BUF_FLAG_TIMESTAMP_COPY), so every
+/// captured frame names the recorded frame it came from.
 ///
-/// The source is not live: the recorder waits for it rather than dropping, and the device waits
-/// for a capture buffer, which holds the replay back. It ends when `outputFinished` says the
-/// replay is over and the device has produced the buffers it is going to.
+/// The capture format follows the node's interface: `Options.format` when given; otherwise a
+/// processor takes the output's format when it accepts it (else keeps its own), an encoder its
+/// coded format, and a decoder the format it announces with V4L2_EVENT_SOURCE_CHANGE after
+/// parsing the stream, preferring `Options.preferredPixelFormat` (the raw format the
+/// compressed recording came from) when the decoder offers it. `formatChoice` says which.
+/// A stateful decoder's capture queue is therefore set up only in `awaitConfiguration`, and
+/// again at a resolution change mid-stream (a new stream in the recording).
+///
+/// The source ends on the device's signal, never on a timeout: a codec's buffer flagged
+/// V4L2_BUF_FLAG_LAST (or EPIPE) after the replay's drain command; a 1:1 node's capture buffer
+/// for the last output buffer. It is not live: the recorder waits for it rather than dropping,
+/// and the device waits for a capture buffer, which holds the replay back.
 public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
-    // @unchecked: `device`, `queue` and `buffers` are used only while holding `state`, except that
+    // @unchecked: the capture queue and buffers are used only while holding `state`, except that
     // poll(2) reads the queue's descriptor and the replay thread runs the device's *output* queue,
     // a separate `BufferQueue` the kernel serialises against this one.
 
     /// How to set up the capture side.
     public struct Options: Sendable, Equatable {
-        /// The capture format; nil parts keep the device's current values.
+        /// The capture format; nil parts keep the device's choice.
         public var format: V4L2CaptureSource.RequestedFormat?
+        /// For decoders: the raw format to ask for when the decoder offers it.
+        public var preferredPixelFormat: FourCC?
         public var bufferCount: Int
-        /// After the replay finished, how long to wait for capture buffers still to come.
-        public var drainMilliseconds: Int
 
-        public init(format: V4L2CaptureSource.RequestedFormat? = nil, bufferCount: Int = 4, drainMilliseconds: Int = 1_000) {
+        public init(format: V4L2CaptureSource.RequestedFormat? = nil, preferredPixelFormat: FourCC? = nil, bufferCount: Int = 4) {
             self.format = format
+            self.preferredPixelFormat = preferredPixelFormat
             self.bufferCount = bufferCount
-            self.drainMilliseconds = drainMilliseconds
         }
     }
 
-    public let streams: [StreamDescription]
-    public var sourceDescription: String { "\(path) capture queue" }
+    public var streams: [StreamDescription] { state.withLock { $0.streams } }
+    public var sourceDescription: String { "\(session.device.path) capture queue (\(session.interface))" }
     public var isLive: Bool { false }
     public var endReason: String? { state.withLock { $0.endReason } }
-    /// The capture side ends normally once the replay has finished and the device has given back
-    /// what it produced.
     public var endedNormally: Bool { state.withLock { $0.endedNormally } }
-    /// The format set on the capture queue.
-    public let format: VideoFormat
+    /// The capture format set last, and why it was chosen (one sentence per configuration).
+    public var formatChoices: [String] { state.withLock { $0.choices } }
+    /// The capture format set last.
+    public var format: VideoFormat? { state.withLock { $0.format } }
 
-    private let path: String
-    private let device: VideoDevice
+    private let session: M2MSession
+    private let options: Options
     private let queue: BufferQueue
-    private let buffers: [FrameBuffer]
-    private let drainNanoseconds: Int64
     private let state = Mutex(State())
+    /// Without any capture buffer for this long after the replay's end, the device is taken to
+    /// have failed (a safety net that ends the recording as an error, never as its normal end).
+    private let silenceLimitNanoseconds: Int64 = 20_000_000_000
 
     private struct State {
+        var streams: [StreamDescription] = []
+        var format: VideoFormat?
+        var buffers: [FrameBuffer] = []
+        var choices: [String] = []
+        var configured = false
         var streaming = false
         var stopped = false
+        /// Dequeued, not yet handed back by the recorder.
         var outstanding: Set<Int> = []
-        var dequeued = 0
-        /// Set by `outputFinished`.
-        var replayEnd: ReplayEnd?
+        /// A decoder announced a new format; the capture queue is set up again once its last
+        /// buffer in the old format is out and every buffer is back.
+        var pendingSourceChange = false
+        var reconfigureWhenIdle = false
+        var lastActivity = MonotonicClock.nanoseconds()
         var endReason: String?
         var endedNormally = false
     }
 
-    private struct ReplayEnd {
-        var at: Int64
-        var outputBuffers: Int
-        var failure: String?
+    /// Checks that the session's node has a capture queue and, except for a stateful decoder
+    /// (whose format is known only after it parsed the stream), sets its format and allocates
+    /// its buffers; streaming starts with `start`.
+    public init(session: M2MSession, options: Options = Options()) throws(V4L2Error) {
+        self.session = session
+        self.options = options
+        queue = try session.device.requireCaptureQueue(purpose: "capture-to")
+        if session.interface != .statefulDecoder {
+            try state.withLock { (state: inout State) throws(V4L2Error) in try configure(&state, announced: nil) }
+        }
     }
 
-    /// Sets the capture format (refusing one the driver adjusts) and allocates MMAP buffers on the
-    /// capture queue of `device`, which must be an M2M node; streaming starts with `start`.
-    public init(device: VideoDevice, options: Options = Options()) throws(V4L2Error) {
-        guard device.role == .memoryToMemory else {
-            throw V4L2Error(kind: .wrongNodeKind, operation: "capture-to", devicePath: device.path,
-                            reason: "'\(device.info.card)' (\(device.info.driver)) is a \(device.role) node; only a memory-to-memory node produces frames from replayed ones",
-                            remedy: "Use --capture-to with an M2M or ISP node as the --to target (`camrec devices` shows video-m2m nodes).")
+    /// A stateful decoder: waits for V4L2_EVENT_SOURCE_CHANGE (the replay must be feeding the
+    /// output queue meanwhile, from another thread), then sets up the capture queue. Returns
+    /// false when the replay ended or failed before the decoder announced a format. Other
+    /// interfaces are configured already and return true at once.
+    public func awaitConfiguration() throws -> Bool {
+        while true {
+            if state.withLock({ $0.configured }) { return true }
+            if StopSignal.requested.load(ordering: .relaxed) { return false }
+            if let failure = session.outputFailure {
+                finish("replay failed before the decoder announced a format: \(failure)", normally: false)
+                return false
+            }
+            let events = try Poller.wait(for: [queue], timeoutMilliseconds: 100)[0]
+            var announced = false
+            while let event = try session.device.dequeueEvent() {
+                if case .sourceChange = event { announced = true }
+            }
+            if announced {
+                try state.withLock { (state: inout State) throws(V4L2Error) in try configure(&state, announced: .sourceChange) }
+                return true
+            }
+            if session.outputFinished && !events.contains(.event) {
+                finish("the decoder announced no format (no V4L2_EVENT_SOURCE_CHANGE) for \(session.queued) replayed buffers; "
+                       + "the stream may not be one it decodes", normally: false)
+                return false
+            }
         }
-        let queue = try device.requireCaptureQueue(purpose: "capture-to")
+    }
+
+    private enum Announcement { case sourceChange }
+
+    /// Chooses the capture format, sets it, allocates and maps the buffers and adds a stream.
+    private func configure(_ state: inout State, announced: Announcement?) throws(V4L2Error) {
         let current = try queue.currentFormat()
-        var format = current
+        var wanted = current
+        var why: String
         if let requested = options.format {
-            var wanted = VideoFormat(bufferType: queue.type,
-                                     pixelFormat: requested.fourcc.map { PixelFormat(rawValue: $0.rawValue) } ?? current.pixelFormat)
+            wanted.pixelFormat = requested.fourcc.map { PixelFormat(rawValue: $0.rawValue) } ?? current.pixelFormat
             wanted.width = requested.width ?? current.width
             wanted.height = requested.height ?? current.height
-            format = try queue.setExactFormat(wanted)
+            wanted.planes = []
+            why = "as --capture-format asked"
+        } else {
+            switch session.interface {
+            case .processor:
+                var output = try session.device.requireOutputQueue().currentFormat()
+                output.bufferType = queue.type
+                output.planes = []
+                let tried = try? queue.tryFormat(output)
+                if let tried, tried.pixelFormat == output.pixelFormat, tried.width == output.width, tried.height == output.height {
+                    wanted = output
+                    why = "the output's format, which the device takes on its capture queue"
+                } else {
+                    why = "the device's own capture format (it does not take the output's \(output.pixelFormat) "
+                        + "\(output.width)x\(output.height) on its capture queue)"
+                }
+            case .statefulEncoder:
+                why = "the encoder's coded format"
+            case .statefulDecoder, .statelessDecoder:
+                if session.interface == .statelessDecoder {
+                    // The application sets a stateless decoder's capture size: the stream's.
+                    let output = try session.device.requireOutputQueue().currentFormat()
+                    wanted.width = output.width
+                    wanted.height = output.height
+                    wanted.planes = []
+                }
+                why = announced == nil ? "the decoder's default raw format" : "the format the decoder announced after parsing the stream"
+                if let preferred = options.preferredPixelFormat {
+                    var candidate = wanted
+                    candidate.pixelFormat = PixelFormat(rawValue: preferred.rawValue)
+                    candidate.planes = []
+                    if let tried = try? queue.tryFormat(candidate), tried.pixelFormat == candidate.pixelFormat {
+                        wanted = candidate
+                        why = "\(preferred), the raw format the compressed recording came from"
+                    } else {
+                        why += " (it does not offer \(preferred), the format the compressed recording came from)"
+                    }
+                }
+            }
         }
-        self.path = device.path
-        self.device = device
-        self.queue = queue
-        self.format = format
-        buffers = try queue.allocateBuffers(count: options.bufferCount)
-        drainNanoseconds = Int64(options.drainMilliseconds) * 1_000_000
-        streams = [StreamDescription(
-            id: 1, name: "capture", kind: format.bufferType.isMeta ? .meta : .video,
+        let format = wanted == current ? current : try queue.setFormat(wanted)
+        if options.format != nil, format.pixelFormat != wanted.pixelFormat || format.width != wanted.width || format.height != wanted.height {
+            throw V4L2Error(kind: .formatAdjusted, operation: "VIDIOC_S_FMT", devicePath: session.device.path,
+                            reason: "--capture-format asked for \(wanted), the device offered \(format)",
+                            remedy: "Ask for a capture format the device lists (`camrec devices`), or leave --capture-format out.")
+        }
+        var choice = "capture format \(format): \(why)"
+        if session.interface == .statefulDecoder || session.interface == .statelessDecoder,
+           let visible = try? queue.selection(.compose), visible.width != format.width || visible.height != format.height {
+            choice += "; the visible part is \(visible.width)x\(visible.height) (compose selection), frames are recorded at the coded size"
+        }
+        try queue.allocateBuffers(count: options.bufferCount)
+        state.buffers = try queue.mapBuffers()  // The recorder reads every plane.
+        state.format = format
+        state.choices.append(choice)
+        let id = state.streams.count + 1
+        state.streams.append(StreamDescription(
+            id: id, name: id == 1 ? "capture" : "capture-\(id)", kind: format.bufferType.isMeta ? .meta : .video,
             format: StreamFormat(bufferType: format.bufferType.rawValue, fourcc: FourCC(rawValue: format.pixelFormat.rawValue),
                                  width: format.width, height: format.height, field: format.field.rawValue,
                                  colorspace: format.colorspace,
                                  planes: format.planes.map { PlaneFormat(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) }),
-            device: DeviceIdentity(path: device.path, driver: device.info.driver, card: device.info.card,
-                                   busInfo: device.info.busInfo))]
+            device: DeviceIdentity(path: session.device.path, driver: session.device.info.driver, card: session.device.info.card,
+                                   busInfo: session.device.info.busInfo)))
+        state.configured = true
     }
 
     /// Queues every capture buffer and streams on (VIDIOC_QBUF, VIDIOC_STREAMON).
     public func start() throws {
         try state.withLock { (state: inout State) throws(V4L2Error) in
-            guard !state.streaming, !state.stopped else { return }
-            for buffer in buffers { try queue.queueBuffer(buffer) }
-            try queue.streamOn()
-            state.streaming = true
+            guard !state.streaming, !state.stopped, state.configured else { return }
+            try startStreaming(&state)
         }
     }
 
-    /// Tells the source the replay is over: the output side took `outputBuffers` buffers and the
-    /// device returned them (or `failure` says why not). The source then delivers what the device
-    /// still produces and ends: at once when it has as many capture buffers as output buffers
-    /// were sent, else once the drain time has passed since the replay finished.
-    public func outputFinished(outputBuffers: Int, failure: String? = nil) {
-        state.withLock { state in
-            state.replayEnd = ReplayEnd(at: MonotonicClock.nanoseconds(), outputBuffers: outputBuffers, failure: failure)
-        }
+    private func startStreaming(_ state: inout State) throws(V4L2Error) {
+        for buffer in state.buffers { try queue.queueBuffer(buffer) }
+        try queue.streamOn()
+        state.streaming = true
     }
 
     public func nextBuffers(timeoutMilliseconds: Int32) throws -> [CapturedBuffer]? {
         if state.withLock({ $0.stopped || $0.endReason != nil }) { return nil }
+        if let failure = session.outputFailure {
+            finish("replay failed (\(failure)); the device produced \(session.produced) capture buffers", normally: false)
+            return nil
+        }
         // At most 100 ms (also for -1, "forever"), so the end of the replay is noticed.
         let wait = timeoutMilliseconds < 0 ? 100 : min(timeoutMilliseconds, 100)
         let events = try Poller.wait(for: [queue], timeoutMilliseconds: wait)[0]
-        var ready: [CapturedBuffer] = []
+        if events.contains(.event) {
+            while let event = try session.device.dequeueEvent() {
+                if case .sourceChange = event { state.withLock { $0.pendingSourceChange = true } }
+            }
+        }
         let outcome = state.withLock { (state: inout State) -> Result<[DequeuedBuffer], V4L2Error> in
             guard state.streaming else { return .success([]) }
             var done: [DequeuedBuffer] = []
             do throws(V4L2Error) {
-                while case .buffer(let buffer) = try queue.dequeueBuffer() {
-                    state.outstanding.insert(buffer.index)
-                    state.dequeued += 1
-                    done.append(buffer)
+                dequeue: while true {
+                    switch try queue.dequeueBuffer() {
+                    case .buffer(let buffer):
+                        state.lastActivity = MonotonicClock.nanoseconds()
+                        state.outstanding.insert(buffer.index)
+                        done.append(buffer)
+                        if buffer.metadata.flags.contains(.last) { break dequeue }
+                    case .noBufferReady:
+                        break dequeue
+                    case .endOfStream:
+                        state.endReason = state.endReason ?? "the device's capture queue ended (EPIPE after V4L2_BUF_FLAG_LAST)"
+                        break dequeue
+                    }
                 }
             } catch {
                 return .failure(error)
             }
             return .success(done)
         }
+        let dequeued: [DequeuedBuffer]
         switch outcome {
         case .success(let done):
-            ready = done.map(capturedBuffer)
+            dequeued = done
         case .failure(let error):
-            return end("\(path) capture failed at \(error.operation): \(error.reason)", keeping: [])
+            finish("\(session.device.path) capture failed at \(error.operation): \(error.reason)", normally: false)
+            return nil
         }
-        let ending = state.withLock { state -> String? in
-            guard let replayEnd = state.replayEnd else {
-                return events.contains(.hangUp) ? "\(path) disconnected after \(state.dequeued) capture buffers" : nil
+        var ready: [CapturedBuffer] = []
+        for buffer in dequeued {
+            let isLast = buffer.metadata.flags.contains(.last)
+            let used = buffer.metadata.planes.reduce(0) { $0 + Int($1.bytesUsed) }
+            if used > 0 || !isLast {
+                session.noteProduced()
+                ready.append(capturedBuffer(buffer))
+            } else {
+                requeueLater(index: buffer.index)  // The empty LAST marker carries no frame.
             }
-            let complete = state.dequeued >= replayEnd.outputBuffers
-            let drained = ready.isEmpty && MonotonicClock.nanoseconds() - replayEnd.at > drainNanoseconds
-            guard complete || drained else { return nil }
-            let summary = "the device produced \(state.dequeued) capture buffers from \(replayEnd.outputBuffers) replayed buffers"
-            if let failure = replayEnd.failure { return "replay failed (\(failure)); \(summary)" }
-            state.endedNormally = true
-            return "replay finished; \(summary)"
+            if isLast { handleLast() }
         }
-        if let ending { return end(ending, keeping: ready) }
+        try reconfigureIfDue()
+        if let reason = endIfDone(events: events) {
+            finish(reason, normally: state.withLock { $0.endedNormally })
+            return ready.isEmpty ? nil : ready
+        }
         return ready
     }
 
-    /// Records why the source ended; buffers dequeued before the end are still delivered.
-    private func end(_ reason: String, keeping ready: [CapturedBuffer]) -> [CapturedBuffer]? {
+    /// A LAST buffer ends the drain, unless the decoder announced a new format: then the capture
+    /// queue is set up again (once the recorder handed every buffer back).
+    private func handleLast() {
         state.withLock { state in
-            if state.endReason == nil { state.endReason = reason }
+            if state.pendingSourceChange {
+                state.pendingSourceChange = false
+                state.reconfigureWhenIdle = true
+            } else if state.endReason == nil {
+                state.endReason = "replay finished; the \(session.interface) drained (V4L2_BUF_FLAG_LAST) after "
+                    + "\(session.produced) capture buffers from \(session.queued) replayed buffers"
+                state.endedNormally = true
+            }
         }
-        return ready.isEmpty ? nil : ready
+    }
+
+    /// dev-decoder.rst, "Dynamic Resolution Change": stream off the capture queue, free its
+    /// buffers, read the new format, allocate, stream on; the recording gets a new stream.
+    private func reconfigureIfDue() throws {
+        try state.withLock { (state: inout State) throws(V4L2Error) in
+            guard state.reconfigureWhenIdle, state.outstanding.isEmpty, !state.stopped else { return }
+            state.reconfigureWhenIdle = false
+            try queue.streamOff()
+            state.streaming = false
+            state.buffers = []
+            try queue.releaseBuffers()
+            try configure(&state, announced: .sourceChange)
+            try startStreaming(&state)
+        }
+    }
+
+    /// Why the source is done, when it is: the drain or EPIPE, a 1:1 node's last buffer, a
+    /// device that went away, or a device silent long after the replay ended.
+    private func endIfDone(events: PollEvents) -> String? {
+        if let reason = state.withLock({ $0.endReason }) { return reason }
+        let summary = "the device produced \(session.produced) capture buffers from \(session.queued) replayed buffers"
+        if events.contains(.hangUp) { return "\(session.device.path) disconnected; \(summary)" }
+        guard session.outputFinished else { return nil }
+        if !session.interface.drainsWithCommand && session.produced >= session.queued {
+            state.withLock { $0.endedNormally = true }
+            return "replay finished; \(summary)"
+        }
+        let idle = state.withLock { MonotonicClock.nanoseconds() - $0.lastActivity }
+        if idle > silenceLimitNanoseconds {
+            return "the device stopped producing: \(summary), none for \(silenceLimitNanoseconds / 1_000_000_000) s after the replay ended"
+                + (session.interface.drainsWithCommand ? " and no buffer flagged V4L2_BUF_FLAG_LAST" : "")
+        }
+        return nil
+    }
+
+    private func finish(_ reason: String, normally: Bool) {
+        state.withLock { state in
+            if state.endReason == nil || normally { state.endReason = state.endReason ?? reason }
+            state.endedNormally = normally
+        }
+        session.endCapture(reason)
     }
 
     public func stop() {
@@ -179,6 +343,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
             // VIDIOC_STREAMOFF hands every capture buffer back; a node that is gone has none left.
             try? queue.streamOff()
         }
+        session.endCapture(endReason ?? "stopped")
     }
 
     deinit {
@@ -186,27 +351,30 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
     }
 
     private func capturedBuffer(_ dequeued: DequeuedBuffer) -> CapturedBuffer {
-        let buffer = buffers[dequeued.index]
+        let (buffer, streamID) = state.withLock { ($0.buffers[dequeued.index], $0.streams.count) }
         let metadata = dequeued.metadata
         var views: [UnsafeRawBufferPointer] = []
         for (planeIndex, plane) in buffer.planes.enumerated() {
             let used = planeIndex < metadata.planes.count ? Int(metadata.planes[planeIndex].bytesUsed) : 0
-            views.append(plane.mapping?.prefix(used) ?? UnsafeRawBufferPointer(start: nil, count: 0))
+            views.append(plane.prefix(used))
         }
         let index = dequeued.index
-        return CapturedBuffer(streamID: 1, metadata: V4L2CaptureNode.bufferMetadata(metadata), planeBytes: views,
+        return CapturedBuffer(streamID: streamID, metadata: V4L2CaptureNode.bufferMetadata(metadata), planeBytes: views,
                               release: { [self] in requeue(index: index) })
     }
 
+    private func requeueLater(index: Int) { requeue(index: index) }
+
     /// Hands capture buffer `index` back to the device (VIDIOC_QBUF), from any thread, once per
-    /// dequeue; a no-op after stream-off.
+    /// dequeue; a no-op after stream-off. While a resolution change waits, buffers stay out.
     private func requeue(index: Int) {
         state.withLock { state in
-            guard state.streaming, state.outstanding.remove(index) != nil else { return }
+            guard state.outstanding.remove(index) != nil, state.streaming, !state.reconfigureWhenIdle,
+                  index < state.buffers.count else { return }
             do throws(V4L2Error) {
-                try queue.queueBuffer(buffers[index])
+                try queue.queueBuffer(state.buffers[index])
             } catch {
-                if state.endReason == nil { state.endReason = "\(path) capture failed at VIDIOC_QBUF: \(error.reason)" }
+                if state.endReason == nil { state.endReason = "\(session.device.path) capture failed at VIDIOC_QBUF: \(error.reason)" }
             }
         }
     }

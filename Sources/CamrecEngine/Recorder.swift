@@ -30,6 +30,9 @@ public final class Recorder {
         /// Set by `camrec replay --capture-to`.
         public var sourceRecording: String?
         public var sourceDevice: String?
+        /// Written as information notes when recording starts (controls a replay set on the
+        /// device, the capture format it chose and why).
+        public var startNotes: [String] = []
 
         public init(outputPath: String) {
             self.outputPath = outputPath
@@ -78,6 +81,8 @@ public final class Recorder {
     private enum Item: Sendable {
         case buffer(EncodedBuffer)
         case note(kind: RecorderNote.Kind, streamID: Int?, sequence: UInt32?, message: String)
+        /// A stream the source announced after the start.
+        case stream(StreamDescription)
         case failed(String)
     }
 
@@ -153,6 +158,8 @@ public final class Recorder {
                             counters.written(buffer)
                         case let .note(kind, streamID, sequence, message):
                             try writer.addNote(kind: kind, streamID: streamID, sequence: sequence, message: message)
+                        case let .stream(description):
+                            try writer.addStream(description)
                         case let .failed(message):
                             try writer.addNote(kind: .error, message: message)
                             failed = true
@@ -174,11 +181,15 @@ public final class Recorder {
         var bufferID: Int64 = 0
         var perStream: [Int: Int] = [:]
         var lastSequence: [Int: UInt32] = [:]
-        let encodings = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, PlaneEncoding(for: $0.format.fourcc)) })
+        var encodings = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, PlaneEncoding(for: $0.format.fourcc)) })
         let started = MonotonicClock.nanoseconds()
         var lastProgress = started
         var stopReason = "stopped"
         var sourceError: Error?
+        for note in options.startNotes {
+            reorderer.put(serial: serial, .note(kind: .info, streamID: nil, sequence: nil, message: note))
+            serial += 1
+        }
         do {
             try source.start()
         } catch {
@@ -223,6 +234,12 @@ public final class Recorder {
             }
             for captured in buffers {
                 let stream = captured.streamID
+                if encodings[stream] == nil, let added = source.streams.first(where: { $0.id == stream }) {
+                    // A stream the source announced mid-recording (a decoder's resolution change).
+                    encodings[stream] = PlaneEncoding(for: added.format.fourcc)
+                    reorderer.put(serial: serial, .stream(added))
+                    serial += 1
+                }
                 if let limit = options.frameLimit, (perStream[stream] ?? 0) >= limit {
                     captured.release()  // Past the limit for this stream: hands the buffer straight back.
                     continue

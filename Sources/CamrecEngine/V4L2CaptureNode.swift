@@ -39,7 +39,9 @@ final class V4L2CaptureNode: @unchecked Sendable {
         switch request.memory {
         case .mmap:
             exported = nil
-            buffers = try queue.allocateBuffers(count: request.bufferCount)
+            try queue.allocateBuffers(count: request.bufferCount)
+            // The recorder reads every plane: map them.
+            buffers = try queue.mapBuffers()
         case .dmabuf(let exporterPath):
             let exporting = try V4L2ExportedBuffers(exporterPath: exporterPath)
             exported = exporting
@@ -130,6 +132,8 @@ final class V4L2CaptureNode: @unchecked Sendable {
             switch result {
             case .success(.noBufferReady):
                 return .buffers(ready)
+            case .success(.endOfStream):
+                return .ended(reason: describeEnd("returned its last buffer (V4L2_BUF_FLAG_LAST)"), buffers: ready)
             case .success(.buffer(let dequeued)):
                 ready.append(capturedBuffer(dequeued, streamID: streamID))
             case .failure:
@@ -160,7 +164,7 @@ final class V4L2CaptureNode: @unchecked Sendable {
                 // Cache maintenance for the CPU read; exporters without caches accept it as a no-op.
                 try? dmaBuffer.beginCPUAccess(forWriting: false)
             }
-            views.append(plane.mapping?.prefix(used) ?? UnsafeRawBufferPointer(start: nil, count: 0))
+            views.append(plane.prefix(used))
         }
         let index = dequeued.index
         return CapturedBuffer(streamID: streamID, metadata: V4L2CaptureNode.bufferMetadata(metadata), planeBytes: views,

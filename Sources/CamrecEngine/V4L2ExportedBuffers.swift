@@ -20,11 +20,22 @@ final class V4L2ExportedBuffers {
         }
     }
 
-    /// Makes `count` importer buffers of `planeSizes.count` planes, each DMABUF at least as large
-    /// as its plane. Grows the exporter's format by adding lines when its buffers are too small.
-    func makeBuffers(count: Int, planeSizes: [UInt32], importerPath: String) throws(V4L2Error) -> [FrameBuffer] {
-        let planesPerBuffer = max(planeSizes.count, 1)
-        let needed = planeSizes.max() ?? 0
+    /// Makes `count` importer buffers of `planeSizes.count` planes: with `.bufferPerPlane` one
+    /// DMABUF per plane, each at least as large as its plane; with `.sharedBuffer` one DMABUF per
+    /// buffer holding every plane at page-aligned offsets. Grows the exporter's format by adding
+    /// lines when its buffers are too small. The exported buffers are never mapped here: the
+    /// exporter only passes them on.
+    func makeBuffers(count: Int, planeSizes: [UInt32], layout: DMABufferLayout = .bufferPerPlane,
+                     importerPath: String) throws(V4L2Error) -> [FrameBuffer] {
+        let sizes = planeSizes.isEmpty ? [UInt32(0)] : planeSizes
+        var offsets: [UInt32] = []
+        var end: UInt32 = 0
+        for size in sizes {
+            offsets.append(end)
+            end = (end + size + 4095) / 4096 * 4096
+        }
+        let exportsPerBuffer = layout == .sharedBuffer ? 1 : sizes.count
+        let needed = layout == .sharedBuffer ? end : sizes.max() ?? 0
         var exportFormat = try exportQueue.currentFormat()
         if (exportFormat.planes.first?.sizeImage ?? 0) < needed, let stride = exportFormat.planes.first?.bytesPerLine, stride > 0 {
             var taller = exportFormat
@@ -34,22 +45,32 @@ final class V4L2ExportedBuffers {
         }
         guard let exportedSize = exportFormat.planes.first?.sizeImage, exportedSize >= needed else {
             throw V4L2Error(kind: .system, operation: "VIDIOC_S_FMT", devicePath: exporter.path,
-                            reason: "its buffers hold \(exportFormat.planes.first?.sizeImage ?? 0) bytes, but \(importerPath) needs \(needed) per plane",
+                            reason: "its buffers hold \(exportFormat.planes.first?.sizeImage ?? 0) bytes, but \(importerPath) needs \(needed)"
+                                + (layout == .sharedBuffer ? " per buffer (all planes in one)" : " per plane"),
                             remedy: "Choose an exporting node that can allocate larger buffers (a capture node at a larger size).")
         }
-        let exported = try exportQueue.allocateBuffers(count: count * planesPerBuffer)
-        guard exported.count >= count * planesPerBuffer else {
+        let exported = try exportQueue.allocateBuffers(count: count * exportsPerBuffer)
+        guard exported.count >= count * exportsPerBuffer else {
             throw V4L2Error(kind: .system, operation: "VIDIOC_REQBUFS", devicePath: exporter.path,
-                            reason: "asked for \(count * planesPerBuffer) buffers to export, it granted \(exported.count)",
+                            reason: "asked for \(count * exportsPerBuffer) buffers to export, it granted \(exported.count)",
                             remedy: "Ask for fewer buffers.")
         }
         var buffers: [FrameBuffer] = []
         for index in 0..<count {
-            var planes: [DMABuffer] = []
-            for plane in 0..<planesPerBuffer {
-                planes.append(try exportQueue.exportDMABuffer(index: index * planesPerBuffer + plane, plane: 0))
+            var regions: [PlaneDescriptor] = []
+            switch layout {
+            case .bufferPerPlane:
+                for plane in sizes.indices {
+                    let dmaBuffer = try exportQueue.exportDMABuffer(index: index * exportsPerBuffer + plane, plane: 0)
+                    regions.append(PlaneDescriptor(buffer: dmaBuffer, offset: 0, length: dmaBuffer.length))
+                }
+            case .sharedBuffer:
+                let dmaBuffer = try exportQueue.exportDMABuffer(index: index, plane: 0)
+                for (plane, size) in sizes.enumerated() {
+                    regions.append(PlaneDescriptor(buffer: dmaBuffer, offset: offsets[plane], length: size))
+                }
             }
-            buffers.append(try FrameBuffer(index: index, importing: planes))
+            buffers.append(try FrameBuffer(index: index, importing: regions))
         }
         return buffers
     }

@@ -44,9 +44,12 @@ public struct V4L2OutputFormat: Sendable, Equatable {
     /// Why `offered` (what VIDIOC_S_FMT set) cannot carry the recorded bytes as they are, or nil
     /// when it can: the same code, size, field and number of memory planes, the same line stride
     /// per plane (otherwise every line would be misread), and planes at least as large as recorded.
-    public func mismatch(offered: VideoFormat) -> String? {
+    /// For a compressed stream into a decoder (`compressed`) only the code matters: the size is
+    /// the stream's to announce, and each buffer is checked against the device's buffers.
+    public func mismatch(offered: VideoFormat, compressed: Bool = false) -> String? {
         var problems: [String] = []
         if offered.pixelFormat != request.pixelFormat { problems.append("format \(offered.pixelFormat) instead of \(request.pixelFormat)") }
+        if compressed { return problems.isEmpty ? nil : problems.joined(separator: ", ") }
         if !request.bufferType.isMeta {
             if offered.width != request.width || offered.height != request.height {
                 problems.append("size \(offered.width)x\(offered.height) instead of \(request.width)x\(request.height)")

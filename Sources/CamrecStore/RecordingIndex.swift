@@ -69,6 +69,12 @@ public final class RecordingIndex {
             info.sourceRecording.map { .text($0) } ?? .null, info.sourceDevice.map { .text($0) } ?? .null,
             .integer(info.requestToleranceNanoseconds),
         ])
+        try insertStreams(streams)
+    }
+
+    /// Adds streams to the recording (at its start, or one a device announced mid-recording,
+    /// such as a decoder's new resolution).
+    public func insertStreams(_ streams: [StreamDescription]) throws(StoreError) {
         let stream = try database.prepare("""
             INSERT INTO streams (id, name, kind, buffer_type, fourcc, width, height, field, colorspace,
                 device_path, driver, card, bus_info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

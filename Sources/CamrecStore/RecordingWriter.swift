@@ -25,11 +25,11 @@ public final class RecordingWriter {
 
     public let path: String
     public let info: RecordingInfo
-    public let streams: [StreamDescription]
+    public private(set) var streams: [StreamDescription]
     private let options: Options
     private let chunksDirectory: String
     private let index: RecordingIndex
-    private let metadataFrame: [UInt8]
+    private var metadataFrame: [UInt8]
 
     private var chunk: ChunkFileWriter?
     private var chunkCount: Int64 = 0
@@ -119,6 +119,19 @@ public final class RecordingWriter {
                                   metadata: buffer.metadata, planes: planes),
             join: buffer.requestJoin))
         try rollIfDue()
+    }
+
+    /// Adds a stream that a device announced while recording (a decoder's new resolution): to
+    /// the index at once, and to the description every chunk carries from the open one on, so
+    /// `recover` knows it too.
+    public func addStream(_ stream: StreamDescription) throws(StoreError) {
+        guard !streams.contains(where: { $0.id == stream.id }) else { return }
+        try index.database.transaction { () throws(StoreError) in
+            try index.insertStreams([stream])
+        }
+        streams.append(stream)
+        metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
+        if let chunk { try chunk.append(metadataFrame) }
     }
 
     /// Records a note of the recorder's own (a drop, an error, why it stopped), in the chunk and the index.

@@ -84,7 +84,13 @@ public enum Recovery {
                 case let .metadata(record, _):
                     switch record {
                     case let .recording(info, streams):
-                        if description == nil { description = (info, streams) }
+                        if let (firstInfo, known) = description {
+                            // A stream added mid-recording appears in the descriptions of later chunks.
+                            let added = streams.filter { stream in !known.contains(where: { $0.id == stream.id }) }
+                            if !added.isEmpty { description = (firstInfo, known + added) }
+                        } else {
+                            description = (info, streams)
+                        }
                     case let .note(note):
                         notes[note.id] = note
                     }

@@ -15,7 +15,8 @@ public final class BufferQueue {
     public var devicePath: String { descriptor.path }
     /// The memory type of the current buffers; nil before `allocateBuffers` / `importBuffers`.
     public private(set) var memory: MemoryType?
-    /// The MMAP buffers from the last `allocateBuffers`, in index order.
+    /// The buffers from the last `allocateBuffers` (mapped after `mapBuffers`) or
+    /// `adoptImportedBuffers`, in index order.
     public private(set) var buffers: [FrameBuffer] = []
     /// How many buffers the driver granted in the last allocation or import.
     public private(set) var bufferCount = 0
@@ -148,24 +149,47 @@ public final class BufferQueue {
 
     // MARK: Buffers
 
-    /// VIDIOC_REQBUFS with V4L2_MEMORY_MMAP, then VIDIOC_QUERYBUF and mmap for every plane of
-    /// every buffer. The driver may grant a different count; the result has what it granted.
+    /// VIDIOC_REQBUFS with V4L2_MEMORY_MMAP, then VIDIOC_QUERYBUF for every buffer. Nothing is
+    /// mapped: a buffer that is only exported or passed on never needs the CPU's view; call
+    /// `mapBuffers` for that. The driver may grant a different count; the result has what it granted.
     @discardableResult
     public func allocateBuffers(count: Int) throws(V4L2Error) -> [FrameBuffer] {
         try requestBuffers(count: count, memory: .mmap)
         var allocated: [FrameBuffer] = []
         do {
             for index in 0..<bufferCount {
-                allocated.append(try queryAndMapBuffer(index: index))
+                allocated.append(try queryBuffer(index: index))
             }
         } catch {
-            // The mappings made so far unmap themselves; hand the driver's memory back too.
             allocated.removeAll()
             try? requestBuffers(count: 0, memory: .mmap)
             throw error
         }
         buffers = allocated
         return allocated
+    }
+
+    /// Maps every plane of the MMAP buffers from the last `allocateBuffers` into this process
+    /// (once; later calls return the same mappings) and returns the buffers with their mappings.
+    @discardableResult
+    public func mapBuffers() throws(V4L2Error) -> [FrameBuffer] {
+        var mapped = buffers
+        for (bufferIndex, buffer) in buffers.enumerated() {
+            for (planeIndex, plane) in buffer.planes.enumerated() where plane.mapping == nil {
+                guard case .mmap(let offset) = plane.memory else { continue }
+                mapped[bufferIndex].planes[planeIndex].mapping = try MappedMemory(
+                    descriptor: descriptor.rawValue, length: Int(plane.length), offset: Int(offset), devicePath: devicePath,
+                    what: "buffer \(buffer.index) plane \(planeIndex)")
+            }
+        }
+        buffers = mapped
+        return mapped
+    }
+
+    /// Takes imported DMABUF buffers (made with `FrameBuffer(index:importing:)`) as this queue's
+    /// buffers, so the queue knows which are queued and which are free.
+    public func adoptImportedBuffers(_ imported: [FrameBuffer]) {
+        buffers = imported
     }
 
     /// VIDIOC_REQBUFS with V4L2_MEMORY_DMABUF: prepares `count` slots for buffers exported by
@@ -196,6 +220,7 @@ public final class BufferQueue {
     public func releaseBuffers() throws(V4L2Error) {
         let current = memory ?? .mmap
         buffers = []
+        queuedIndices.removeAll()
         try requestBuffers(count: 0, memory: current)
         memory = nil
     }
@@ -215,7 +240,7 @@ public final class BufferQueue {
         memory = count == 0 ? nil : requested
     }
 
-    private func queryAndMapBuffer(index: Int) throws(V4L2Error) -> FrameBuffer {
+    private func queryBuffer(index: Int) throws(V4L2Error) -> FrameBuffer {
         let rawPlanes = UnsafeMutablePointer<v4l2_plane>.allocate(capacity: Int(VIDEO_MAX_PLANES))
         defer { rawPlanes.deallocate() }
         rawPlanes.initialize(repeating: v4l2_plane(), count: Int(VIDEO_MAX_PLANES))
@@ -228,29 +253,34 @@ public final class BufferQueue {
             raw.length = UInt32(VIDEO_MAX_PLANES)
         }
         try descriptor.ioctl(.queryBuffer, &raw, context: "buffer \(index)")
-        var locations: [PlaneLocation] = []
+        var planes: [FrameBuffer.Plane] = []
         if type.isMultiplanar {
             for planeIndex in 0..<min(Int(raw.length), Int(VIDEO_MAX_PLANES)) {
-                locations.append(PlaneLocation(offset: rawPlanes[planeIndex].m.mem_offset, length: rawPlanes[planeIndex].length))
+                planes.append(FrameBuffer.Plane(memory: .mmap(offset: rawPlanes[planeIndex].m.mem_offset),
+                                                length: rawPlanes[planeIndex].length, mapping: nil))
             }
         } else {
-            locations.append(PlaneLocation(offset: raw.m.offset, length: raw.length))
-        }
-        var planes: [FrameBuffer.Plane] = []
-        for (planeIndex, location) in locations.enumerated() {
-            let mapping = try MappedMemory(descriptor: descriptor.rawValue, length: Int(location.length),
-                                           offset: Int(location.offset), devicePath: devicePath,
-                                           what: "buffer \(index) plane \(planeIndex)")
-            planes.append(FrameBuffer.Plane(memory: .mmap(offset: location.offset), length: location.length, mapping: mapping))
+            planes.append(FrameBuffer.Plane(memory: .mmap(offset: raw.m.offset), length: raw.length, mapping: nil))
         }
         return FrameBuffer(index: index, planes: planes)
     }
+
+    // MARK: Buffer state
+
+    /// Indices of the buffers the device holds (queued and not yet dequeued). The queue keeps
+    /// this itself, as libcamera's V4L2BufferCache does, so no caller keeps its own tracker.
+    public private(set) var queuedIndices: Set<Int> = []
+
+    /// The buffers the application holds (not queued), in index order.
+    public var freeBuffers: [FrameBuffer] { buffers.filter { !queuedIndices.contains($0.index) } }
 
     // MARK: Queueing
 
     /// VIDIOC_QBUF. For a capture queue the buffer comes back filled; for an output queue `output`
     /// gives each plane's payload, the timestamp, field and flags (required for output queues).
-    public func queueBuffer(_ buffer: FrameBuffer, output: OutputBufferInfo? = nil) throws(V4L2Error) {
+    /// With `request`, the buffer joins that media request (V4L2_BUF_FLAG_REQUEST_FD) and is
+    /// handed to the driver when the request is queued.
+    public func queueBuffer(_ buffer: FrameBuffer, output: OutputBufferInfo? = nil, request: MediaRequest? = nil) throws(V4L2Error) {
         guard let memory else {
             throw V4L2Error(kind: .system, operation: "VIDIOC_QBUF", devicePath: devicePath,
                             reason: "no buffers were requested on the \(type) queue",
@@ -272,13 +302,22 @@ public final class BufferQueue {
         for index in 0..<planeTotal {
             let plane = buffer.planes[index]
             var rawPlane = v4l2_plane()
-            rawPlane.length = plane.length
+            // A plane at an offset of a shared DMABUF: the V4L2 plane is the DMABUF from its start,
+            // and the payload begins at data_offset (which bytesused includes).
+            rawPlane.length = plane.offset + plane.length
             if case .dmabuf(let dmaBuffer) = plane.memory { rawPlane.m.fd = dmaBuffer.fileDescriptor }
             if let output, index < output.planes.count {
-                rawPlane.bytesused = output.planes[index].bytesUsed
-                rawPlane.data_offset = output.planes[index].dataOffset
+                rawPlane.bytesused = plane.offset + output.planes[index].bytesUsed
+                rawPlane.data_offset = plane.offset + output.planes[index].dataOffset
+            } else if plane.offset > 0 {
+                rawPlane.data_offset = plane.offset
             }
             rawPlanes[index] = rawPlane
+        }
+        if !type.isMultiplanar, let first = buffer.planes.first, first.offset > 0 {
+            throw V4L2Error(kind: .unsupported, operation: "VIDIOC_QBUF", devicePath: devicePath,
+                            reason: "buffer \(buffer.index) starts at offset \(first.offset) of its DMABUF, which a single-planar \(type) queue cannot express",
+                            remedy: "Import whole DMABUFs into single-planar queues; plane offsets need the multi-planar API.")
         }
         if type.isMultiplanar {
             raw.m.planes = rawPlanes
@@ -293,10 +332,16 @@ public final class BufferQueue {
             raw.field = output.field.rawValue
             raw.flags = output.flags.rawValue
         }
+        if let request {
+            raw.flags |= UInt32(V4L2_BUF_FLAG_REQUEST_FD)
+            raw.request_fd = request.fileDescriptor
+        }
         try descriptor.ioctl(.queueBuffer, &raw, context: "buffer \(buffer.index)")
+        queuedIndices.insert(buffer.index)
     }
 
-    /// VIDIOC_DQBUF without blocking: the next finished buffer, or `.noBufferReady`.
+    /// VIDIOC_DQBUF without blocking: the next finished buffer, `.noBufferReady`, or
+    /// `.endOfStream` (EPIPE: a codec's capture queue already returned its LAST buffer).
     public func dequeueBuffer() throws(V4L2Error) -> DequeueResult {
         guard let memory else {
             throw V4L2Error(kind: .system, operation: "VIDIOC_DQBUF", devicePath: devicePath,
@@ -313,7 +358,12 @@ public final class BufferQueue {
             raw.m.planes = rawPlanes
             raw.length = UInt32(VIDEO_MAX_PLANES)
         }
-        if case .wouldBlock = try descriptor.ioctlAllowingWouldBlock(.dequeueBuffer, &raw) { return .noBufferReady }
+        do {
+            if case .wouldBlock = try descriptor.ioctlAllowingWouldBlock(.dequeueBuffer, &raw) { return .noBufferReady }
+        } catch where error.errno == EPIPE {
+            return .endOfStream
+        }
+        queuedIndices.remove(Int(raw.index))
         let flags = BufferFlags(rawValue: raw.flags)
         let planes: [FrameMetadata.Plane]
         if type.isMultiplanar {
@@ -355,18 +405,13 @@ public final class BufferQueue {
         var rawType = Int32(bitPattern: type.rawValue)
         try descriptor.ioctl(.streamOff, &rawType, context: "\(type) queue")
         isStreaming = false
+        queuedIndices.removeAll()
     }
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) until a buffer can be dequeued (capture:
     /// POLLIN; output: POLLOUT) or the device reports an error.
     public func waitUntilReady(timeoutMilliseconds: Int32) throws(V4L2Error) -> PollEvents {
         try Poller.wait(for: [self], timeoutMilliseconds: timeoutMilliseconds)[0]
-    }
-
-    /// Where QUERYBUF says one MMAP plane lives in the device's memory.
-    private struct PlaneLocation {
-        var offset: UInt32
-        var length: UInt32
     }
 
     /// The poll events that mean "a buffer is ready" on this queue.

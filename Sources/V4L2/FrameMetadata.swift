@@ -111,6 +111,9 @@ public enum DequeueResult: Sendable {
     case buffer(DequeuedBuffer)
     /// EAGAIN: no buffer is ready yet.
     case noBufferReady
+    /// EPIPE: the queue returned its last buffer (V4L2_BUF_FLAG_LAST) after a drain; nothing
+    /// more comes until the codec is restarted.
+    case endOfStream
 }
 
 /// What goes with a buffer queued on an output queue: per-plane payload, timestamp, field and

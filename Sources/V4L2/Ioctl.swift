@@ -26,6 +26,17 @@ struct IoctlRequest: Sendable {
     static let queryMenu = IoctlRequest(code: CV4L2_VIDIOC_QUERYMENU, name: "VIDIOC_QUERYMENU")
     static let mediaDeviceInfo = IoctlRequest(code: CV4L2_MEDIA_IOC_DEVICE_INFO, name: "MEDIA_IOC_DEVICE_INFO")
     static let mediaTopology = IoctlRequest(code: CV4L2_MEDIA_IOC_G_TOPOLOGY, name: "MEDIA_IOC_G_TOPOLOGY")
+    static let subscribeEvent = IoctlRequest(code: CV4L2_VIDIOC_SUBSCRIBE_EVENT, name: "VIDIOC_SUBSCRIBE_EVENT")
+    static let dequeueEvent = IoctlRequest(code: CV4L2_VIDIOC_DQEVENT, name: "VIDIOC_DQEVENT")
+    static let encoderCommand = IoctlRequest(code: CV4L2_VIDIOC_ENCODER_CMD, name: "VIDIOC_ENCODER_CMD")
+    static let tryEncoderCommand = IoctlRequest(code: CV4L2_VIDIOC_TRY_ENCODER_CMD, name: "VIDIOC_TRY_ENCODER_CMD")
+    static let decoderCommand = IoctlRequest(code: CV4L2_VIDIOC_DECODER_CMD, name: "VIDIOC_DECODER_CMD")
+    static let tryDecoderCommand = IoctlRequest(code: CV4L2_VIDIOC_TRY_DECODER_CMD, name: "VIDIOC_TRY_DECODER_CMD")
+    static let getSelection = IoctlRequest(code: CV4L2_VIDIOC_G_SELECTION, name: "VIDIOC_G_SELECTION")
+    static let setSelection = IoctlRequest(code: CV4L2_VIDIOC_S_SELECTION, name: "VIDIOC_S_SELECTION")
+    static let allocateRequest = IoctlRequest(code: CV4L2_MEDIA_IOC_REQUEST_ALLOC, name: "MEDIA_IOC_REQUEST_ALLOC")
+    static let queueRequest = IoctlRequest(code: CV4L2_MEDIA_REQUEST_IOC_QUEUE, name: "MEDIA_REQUEST_IOC_QUEUE")
+    static let reinitRequest = IoctlRequest(code: CV4L2_MEDIA_REQUEST_IOC_REINIT, name: "MEDIA_REQUEST_IOC_REINIT")
     static let dmaBufferSync = IoctlRequest(code: CV4L2_DMA_BUF_IOCTL_SYNC, name: "DMA_BUF_IOCTL_SYNC")
 }
 

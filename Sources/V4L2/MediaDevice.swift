@@ -8,7 +8,7 @@ import Glibc
 public final class MediaDevice {
     public let path: String
     public let info: MediaDeviceInfo
-    private let descriptor: OwnedDescriptor
+    let descriptor: OwnedDescriptor
 
     public init(path: String) throws(V4L2Error) {
         let descriptor = try OwnedDescriptor(opening: path)

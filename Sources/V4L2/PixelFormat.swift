@@ -43,3 +43,11 @@ public struct PixelFormat: RawRepresentable, Sendable, Hashable, CustomStringCon
     /// vivid's metadata format ("VIVD").
     public static let vividMetadata = PixelFormat(rawValue: CV4L2_META_FMT_VIVID)
 }
+
+extension PixelFormat {
+    /// FWHT, vicodec's compressed format with a header per frame (stateful codecs).
+    public static let fwht = PixelFormat(rawValue: CV4L2_PIX_FMT_FWHT)
+    /// FWHT without headers, for the stateless decoder: the header travels as
+    /// V4L2_CID_STATELESS_FWHT_PARAMS in the frame's media request ("SFWH").
+    public static let fwhtStateless = PixelFormat(rawValue: CV4L2_PIX_FMT_FWHT_STATELESS)
+}

@@ -22,7 +22,22 @@ struct Replay: ParsableCommand {
             source recording and device; compare it with `camrec diff --pair timestamp`.
 
             --memory dmabuf imports buffers exported by --export-device (VIDIOC_EXPBUF on its capture \
-            queue, or its output queue when it has none), as `v4l2-ctl --stream-dmabuf --export-device` does.
+            queue, or its output queue when it has none), as `v4l2-ctl --stream-dmabuf --export-device` does; \
+            --dmabuf-planes shared puts every plane of a multi-planar buffer in one DMABUF at offsets.
+
+            Codecs follow the kernel's interfaces (dev-encoder.rst, dev-decoder.rst, \
+            dev-stateless-decoder.rst), decided when the target opens: an encoder gets the raw frames \
+            (a coded size larger than the recorded one takes the recorded size as its crop), a stateful \
+            decoder the compressed buffers with their recorded bytesused, its capture side set up after \
+            V4L2_EVENT_SOURCE_CHANGE (again at a resolution change, as a new stream), a stateless \
+            decoder one frame per media request with its parameters. The end is a drain \
+            (V4L2_ENC_CMD_STOP / V4L2_DEC_CMD_STOP, then capture until V4L2_BUF_FLAG_LAST), never a \
+            timeout. Without --capture-format the capture side takes the output's format when the \
+            device accepts it, else the device's choice (a decoder: preferring the raw format the \
+            compressed recording came from); camrec says which on stderr. --set-ctrl sets controls \
+            (v4l2-ctl names) before streaming; they are noted in the capture recording. --lockstep \
+            queues each buffer only after the device produced the capture buffer for the previous one, \
+            so a regression run does not depend on the machine's load.
 
             Examples:
               camrec replay demo.camrec --stream main --to null
@@ -35,6 +50,8 @@ struct Replay: ParsableCommand {
               camrec replay rgb.camrec --to /dev/video8 --capture-to out.camrec \\
                   --memory dmabuf --export-device /dev/video0 --as-fast-as-possible
               camrec diff rgb.camrec out.camrec --pair timestamp
+              camrec replay raw.camrec --to /dev/video12 --capture-to enc.camrec --set-ctrl video_gop_size=10
+              camrec replay enc.camrec --to /dev/video13 --capture-to dec.camrec --lockstep
             """)
 
     /// `--memory`: where the output queue's buffers come from.
@@ -78,6 +95,17 @@ struct Replay: ParsableCommand {
     @Option(help: ArgumentHelp("With --memory dmabuf: the node whose buffers the targets import.", valueName: "DEV"))
     var exportDevice: String?
 
+    @Option(help: ArgumentHelp("With --memory dmabuf: one DMABUF per plane (separate) or all planes of a buffer in one at offsets (shared).",
+                               valueName: "separate|shared"))
+    var dmabufPlanes: DMABufferLayout = .bufferPerPlane
+
+    @Option(name: .customLong("set-ctrl"), help: ArgumentHelp("Set a control of the target before streaming (v4l2-ctl's name), repeatable.",
+                                                            valueName: "NAME=VALUE"))
+    var controls: [String] = []
+
+    @Flag(help: "Queue each buffer only after the M2M target produced the capture buffer for the previous one.")
+    var lockstep = false
+
     @Option(help: "Buffers to request on each target's output queue.")
     var buffers: Int = 4
 
@@ -111,13 +139,22 @@ struct Replay: ParsableCommand {
         }
         if let captureTo, captureTo.isEmpty { throw ValidationError("--capture-to needs a path, e.g. --capture-to out.camrec.") }
         if captureTo != nil && loop == 0 { throw ValidationError("--capture-to needs a finite --loop: the capture recording closes when the replay ends.") }
+        if lockstep && captureTo == nil {
+            throw ValidationError("--lockstep waits for the capture side of an M2M target: add --capture-to OUT.camrec.")
+        }
+        if memory == .mmap && dmabufPlanes != .bufferPerPlane { throw ValidationError("--dmabuf-planes goes with --memory dmabuf.") }
+        for control in controls where Self.controlSetting(control) == nil {
+            throw ValidationError("--set-ctrl takes NAME=VALUE with an integer value, as v4l2-ctl -c does (e.g. video_gop_size=10); got '\(control)'.")
+        }
     }
 
     func run() throws {
         if let captureTo { try checkOutput(captureTo, replace: force) }
         let reader = try RecordingReader(path: recording)
         var sinkOptions = V4L2OutputSink.Options(bufferCount: buffers)
-        if memory == .dmabuf, let exportDevice { sinkOptions.memory = .dmabuf(exporterPath: exportDevice) }
+        if memory == .dmabuf, let exportDevice { sinkOptions.memory = .dmabuf(exporterPath: exportDevice, layout: dmabufPlanes) }
+        sinkOptions.controls = controls.compactMap(Self.controlSetting)
+        sinkOptions.lockstep = lockstep
         let targets = try ReplayTargets(reader: reader, targets: self.targets, defaultStream: stream, sinkOptions: sinkOptions)
         let captureRoute = captureTo == nil ? nil : try targets.memoryToMemoryRoute()
         var options = Replayer.Options()
@@ -132,14 +169,18 @@ struct Replay: ParsableCommand {
         let report: Replayer.Report
         do {
             report = try Replayer(reader: reader, routes: targets.routes, options: options).run {
+                for route in targets.deviceRoutes {
+                    for note in route.sink.notes { FileHandle.standardError.write(Data("camrec: \(note)\n".utf8)) }
+                }
                 // The output format was accepted: only now set up and record the capture side.
-                guard let captureTo, let captureRoute else { return }
-                capture = try startCapture(into: captureTo, device: captureRoute.sink.device)
+                guard let captureTo, let captureRoute, let session = captureRoute.sink.session else { return }
+                capture = try startCapture(into: captureTo, session: session, sinkNotes: captureRoute.sink.notes,
+                                           preferred: Self.sourceRawFormat(of: reader))
             }
         } catch {
-            if let capture, let captureRoute {
+            if let capture {
                 // Closes the capture recording with what the device produced before the failure.
-                _ = try? capture.finish(outputBuffers: captureRoute.sink.statistics.queued, failure: "\(error)")
+                _ = try? capture.finish(failure: "\(error)")
             }
             throw CommandFailure("\(error)")
         }
@@ -147,7 +188,7 @@ struct Replay: ParsableCommand {
         if let capture, let captureTo, let captureRoute {
             let summary: Recorder.Summary
             do {
-                summary = try capture.finish(outputBuffers: captureRoute.sink.statistics.queued)
+                summary = try capture.finish()
             } catch {
                 throw CommandFailure("replay finished, but recording the capture side of \(captureRoute.sink.device.path) failed: \(error)")
             }
@@ -160,15 +201,39 @@ struct Replay: ParsableCommand {
         try print(report: report, targets: targetReports, capture: captureReport)
     }
 
-    private func startCapture(into path: String, device: VideoDevice) throws -> M2MCaptureRecording {
-        var sourceOptions = M2MCaptureSource.Options(bufferCount: buffers)
+    private func startCapture(into path: String, session: M2MSession, sinkNotes: [String], preferred: FourCC?) throws -> M2MCaptureRecording {
+        var sourceOptions = M2MCaptureSource.Options(bufferCount: max(buffers, 4))
         sourceOptions.format = captureFormat.flatMap(ReplayTargets.captureFormat)
-        let source = try M2MCaptureSource(device: device, options: sourceOptions)
+        sourceOptions.preferredPixelFormat = preferred
+        let source = try M2MCaptureSource(session: session, options: sourceOptions)
         var options = Recorder.Options(outputPath: path)
         options.replaceExisting = force
         options.sourceRecording = recording
-        options.sourceDevice = device.path
-        return M2MCaptureRecording(source: source, options: options)
+        options.sourceDevice = session.device.path
+        options.startNotes = sinkNotes
+        return M2MCaptureRecording(source: source, session: session, options: options) { choices in
+            for choice in choices { FileHandle.standardError.write(Data("camrec: \(path): \(choice)\n".utf8)) }
+        }
+    }
+
+    /// The raw format a compressed recording came from: the only video stream of the recording
+    /// it names as its source (`replay --capture-to` of an encoder), when that is still there.
+    static func sourceRawFormat(of reader: RecordingReader) -> FourCC? {
+        guard let source = reader.info.sourceRecording else { return nil }
+        let base = (reader.path as NSString).deletingLastPathComponent
+        for candidate in [source, (base as NSString).appendingPathComponent((source as NSString).lastPathComponent)] {
+            guard let original = try? RecordingReader(path: candidate) else { continue }
+            let video = original.streams.filter { $0.kind == .video }
+            if video.count == 1, let only = video.first { return only.format.fourcc }
+        }
+        return nil
+    }
+
+    /// Parses `--set-ctrl NAME=VALUE`.
+    static func controlSetting(_ text: String) -> ControlSetting? {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, let value = Int64(parts[1].trimmingCharacters(in: .whitespaces)) else { return nil }
+        return ControlSetting(name: String(parts[0]), value: value)
     }
 
     private func print(report: Replayer.Report, targets: [TargetReport], capture: CaptureReport?) throws {
@@ -235,3 +300,5 @@ struct ReplayOutput: Encodable {
         try container.encodeIfPresent(capture, forKey: .capture)
     }
 }
+
+extension DMABufferLayout: ExpressibleByArgument {}

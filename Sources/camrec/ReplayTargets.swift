@@ -46,7 +46,7 @@ struct ReplayTargets {
 
     /// The one M2M route `--capture-to` records the capture side of.
     func memoryToMemoryRoute() throws -> DeviceRoute {
-        let candidates = deviceRoutes.filter { $0.sink.device.role == .memoryToMemory }
+        let candidates = deviceRoutes.filter { $0.sink.session != nil }
         guard candidates.count == 1, let route = candidates.first else {
             let described = deviceRoutes.map { "\($0.sink.device.path) (\($0.sink.device.role))" }.joined(separator: ", ")
             throw CommandFailure(candidates.isEmpty

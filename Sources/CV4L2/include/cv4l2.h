@@ -29,9 +29,20 @@ static const unsigned long CV4L2_VIDIOC_QUERY_EXT_CTRL = VIDIOC_QUERY_EXT_CTRL;
 static const unsigned long CV4L2_VIDIOC_QUERYMENU = VIDIOC_QUERYMENU;
 static const unsigned long CV4L2_VIDIOC_G_EXT_CTRLS = VIDIOC_G_EXT_CTRLS;
 static const unsigned long CV4L2_VIDIOC_S_EXT_CTRLS = VIDIOC_S_EXT_CTRLS;
+static const unsigned long CV4L2_VIDIOC_SUBSCRIBE_EVENT = VIDIOC_SUBSCRIBE_EVENT;
+static const unsigned long CV4L2_VIDIOC_DQEVENT = VIDIOC_DQEVENT;
+static const unsigned long CV4L2_VIDIOC_ENCODER_CMD = VIDIOC_ENCODER_CMD;
+static const unsigned long CV4L2_VIDIOC_TRY_ENCODER_CMD = VIDIOC_TRY_ENCODER_CMD;
+static const unsigned long CV4L2_VIDIOC_DECODER_CMD = VIDIOC_DECODER_CMD;
+static const unsigned long CV4L2_VIDIOC_TRY_DECODER_CMD = VIDIOC_TRY_DECODER_CMD;
+static const unsigned long CV4L2_VIDIOC_G_SELECTION = VIDIOC_G_SELECTION;
+static const unsigned long CV4L2_VIDIOC_S_SELECTION = VIDIOC_S_SELECTION;
 
 static const unsigned long CV4L2_MEDIA_IOC_DEVICE_INFO = MEDIA_IOC_DEVICE_INFO;
 static const unsigned long CV4L2_MEDIA_IOC_G_TOPOLOGY = MEDIA_IOC_G_TOPOLOGY;
+static const unsigned long CV4L2_MEDIA_IOC_REQUEST_ALLOC = MEDIA_IOC_REQUEST_ALLOC;
+static const unsigned long CV4L2_MEDIA_REQUEST_IOC_QUEUE = MEDIA_REQUEST_IOC_QUEUE;
+static const unsigned long CV4L2_MEDIA_REQUEST_IOC_REINIT = MEDIA_REQUEST_IOC_REINIT;
 
 static const unsigned long CV4L2_DMA_BUF_IOCTL_SYNC = DMA_BUF_IOCTL_SYNC;
 static const uint64_t CV4L2_DMA_BUF_SYNC_READ = DMA_BUF_SYNC_READ;
@@ -51,6 +62,9 @@ static const uint32_t CV4L2_PIX_FMT_BGR24 = V4L2_PIX_FMT_BGR24;
 static const uint32_t CV4L2_PIX_FMT_GREY = V4L2_PIX_FMT_GREY;
 static const uint32_t CV4L2_PIX_FMT_SGRBG8 = V4L2_PIX_FMT_SGRBG8;
 static const uint32_t CV4L2_META_FMT_VIVID = V4L2_META_FMT_VIVID;
+static const uint32_t CV4L2_PIX_FMT_FWHT = V4L2_PIX_FMT_FWHT;
+static const uint32_t CV4L2_PIX_FMT_FWHT_STATELESS = V4L2_PIX_FMT_FWHT_STATELESS;
+static const uint32_t CV4L2_CID_STATELESS_FWHT_PARAMS = V4L2_CID_STATELESS_FWHT_PARAMS;
 
 // The V4L2_TYPE_IS_* macros.
 static inline int cv4l2_type_is_multiplanar(uint32_t type) { return V4L2_TYPE_IS_MULTIPLANAR(type); }
@@ -65,5 +79,14 @@ unsigned int cv4l2_minor(uint64_t device);
 // Return 0 or -1 with errno set.
 int cv4l2_get_control(int fd, uint32_t id, int is_64bit, int64_t *value);
 int cv4l2_set_control(int fd, uint32_t id, int is_64bit, int64_t value);
+
+// Sets one compound control (a struct of `size` bytes at `payload`) with VIDIOC_S_EXT_CTRLS,
+// into the media request `request_fd` (V4L2_CTRL_WHICH_REQUEST_VAL) when it is >= 0, else the
+// current value. Returns 0 or -1 with errno set.
+int cv4l2_set_compound_control(int fd, uint32_t id, const void *payload, uint32_t size, int request_fd);
+
+// The v4l2_event payload of V4L2_EVENT_SOURCE_CHANGE (its `changes` bits) and of V4L2_EVENT_CTRL
+// (the id is the event's own `id`); the union is easier to read in C.
+static inline uint32_t cv4l2_event_source_changes(const struct v4l2_event *event) { return event->u.src_change.changes; }
 
 #endif
