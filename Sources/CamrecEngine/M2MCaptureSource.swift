@@ -177,7 +177,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
                             remedy: "Ask for a capture format the device lists (`camrec devices`), or leave --capture-format out.")
         }
         var choice = "capture format \(format): \(why)"
-        if session.interface == .statefulDecoder || session.interface == .statelessDecoder,
+        if session.interface == .statefulDecoder, announced != nil,
            let visible = try? queue.selection(.compose), visible.width != format.width || visible.height != format.height {
             choice += "; the visible part is \(visible.width)x\(visible.height) (compose selection), frames are recorded at the coded size"
         }

@@ -216,6 +216,17 @@ public final class BufferQueue {
         return DMABuffer(adopting: raw.fd, exporterPath: devicePath, fallbackLength: buffers[index].planes[plane].length)
     }
 
+    /// Whether the queue takes buffers in media requests (V4L2_BUF_CAP_SUPPORTS_REQUESTS, from
+    /// VIDIOC_REQBUFS with count 0, which allocates nothing). Call it before allocating buffers.
+    public func supportsRequests() throws(V4L2Error) -> Bool {
+        var raw = v4l2_requestbuffers()
+        raw.count = 0
+        raw.type = type.rawValue
+        raw.memory = MemoryType.mmap.rawValue
+        try descriptor.ioctl(.requestBuffers, &raw, context: "0 buffers (asking the queue's capabilities)")
+        return raw.capabilities & UInt32(V4L2_BUF_CAP_SUPPORTS_REQUESTS) != 0
+    }
+
     /// Unmaps the MMAP buffers and frees the driver's buffers (VIDIOC_REQBUFS with count 0).
     public func releaseBuffers() throws(V4L2Error) {
         let current = memory ?? .mmap

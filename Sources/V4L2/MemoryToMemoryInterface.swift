@@ -33,14 +33,15 @@ public enum MemoryToMemoryInterface: Sendable, Equatable, CustomStringConvertibl
 extension VideoDevice {
     /// The memory-to-memory interface of an M2M node; nil for capture and output nodes.
     /// A node whose capture queue lists only compressed formats is an encoder; one whose output
-    /// queue lists only compressed formats is a decoder, stateful when it takes
-    /// V4L2_DEC_CMD_STOP (VIDIOC_TRY_DECODER_CMD) and stateless otherwise.
+    /// queue lists only compressed formats is a decoder: stateless when its output queue takes
+    /// media requests (V4L2_BUF_CAP_SUPPORTS_REQUESTS; the frame parameters travel in them),
+    /// stateful otherwise.
     public func memoryToMemoryInterface() throws(V4L2Error) -> MemoryToMemoryInterface? {
         guard role == .memoryToMemory, let captureQueue, let outputQueue else { return nil }
         let captureFormats = try captureQueue.formats()
         let outputFormats = try outputQueue.formats()
         if !outputFormats.isEmpty && outputFormats.allSatisfy(\.isCompressed) {
-            return supports(.stop, as: .decoder) ? .statefulDecoder : .statelessDecoder
+            return try outputQueue.supportsRequests() ? .statelessDecoder : .statefulDecoder
         }
         if !captureFormats.isEmpty && captureFormats.allSatisfy(\.isCompressed) { return .statefulEncoder }
         return .processor
