@@ -11,8 +11,16 @@ struct LoopCase: CustomTestStringConvertible, Sendable {
     var fourcc: String
     var multiplanar: Bool
     var planes: [PlaneFormat]
+    /// Replay from DMABUFs exported by vim2m, every plane of a buffer in one DMABUF at an offset
+    /// (libcamera's FrameBuffer planes sharing one fd), instead of vivid's own MMAP buffers.
+    var sharedDMABUF = false
 
     var testDescription: String { label }
+
+    /// The replay's memory options.
+    func memoryArguments() throws -> [String] {
+        sharedDMABUF ? ["--memory", "dmabuf", "--export-device", try LabNodes.vim2m(), "--dmabuf-planes", "shared"] : []
+    }
 
     func nodes() throws -> (capture: String, output: String) {
         multiplanar
@@ -26,6 +34,9 @@ struct LoopCase: CustomTestStringConvertible, Sendable {
                  planes: [PlaneFormat(bytesPerLine: 1440, sizeImage: 1440 * 480)]),
         LoopCase(label: "multi-planar NM12", fourcc: "NM12", multiplanar: true,
                  planes: [PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 480), PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 240)]),
+        LoopCase(label: "multi-planar NM12, both planes in one DMABUF at offsets", fourcc: "NM12", multiplanar: true,
+                 planes: [PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 480), PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 240)],
+                 sharedDMABUF: true),
     ]
 }
 
@@ -81,7 +92,7 @@ extension Lab {
             #expect(source.streams[0].format.field == interlaced)
             try source.start()
             defer { source.stop() }
-            let replay = try BackgroundProgram([CamrecExecutable.path, "replay", input, "--to", outputPath])
+            let replay = try BackgroundProgram([CamrecExecutable.path, "replay", input, "--to", outputPath] + loop.memoryArguments())
             var captured: [(metadata: BufferMetadata, bytes: [UInt8])] = []
             var status: Int32?
             while status == nil {
