@@ -40,9 +40,10 @@ struct LoopCase: CustomTestStringConvertible, Sendable {
     ]
 }
 
-/// Runs v4l2-ctl and requires it to succeed.
+/// Runs v4l2-ctl (killed after two minutes, so a stuck stream fails the test instead of the
+/// whole lab run) and requires it to succeed.
 func v4l2ctl(_ arguments: [String]) throws {
-    let result = try runProgram(["v4l2-ctl"] + arguments)
+    let result = try runProgram(["timeout", "120", "v4l2-ctl"] + arguments)
     try #require(result.status == 0, "v4l2-ctl \(arguments.joined(separator: " ")) failed: \(result.output)")
 }
 
