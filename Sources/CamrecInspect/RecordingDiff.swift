@@ -127,7 +127,8 @@ public struct RecordingDiff: Sendable {
                 for buffer in leftBuffers {
                     let timestamp = buffer.metadata.timestamp.nanoseconds
                     let nearest = Self.nearest(to: timestamp, in: sorted)
-                    if let nearest, abs(nearest.metadata.timestamp.nanoseconds - timestamp) <= timestampToleranceNanoseconds,
+                    if let nearest,
+                       nearest.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp) <= UInt64(max(0, timestampToleranceNanoseconds)),
                        !used.contains(nearest.bufferID) {
                         matches.append((buffer, nearest))
                         used.insert(nearest.bufferID)
@@ -214,7 +215,10 @@ public struct RecordingDiff: Sendable {
             if sorted[middle].metadata.timestamp.nanoseconds < timestamp { low = middle + 1 } else { high = middle }
         }
         let candidates = [low - 1, low].filter { $0 >= 0 && $0 < sorted.count }.map { sorted[$0] }
-        return candidates.min { abs($0.metadata.timestamp.nanoseconds - timestamp) < abs($1.metadata.timestamp.nanoseconds - timestamp) }
+        return candidates.min {
+            $0.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp)
+                < $1.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp)
+        }
     }
 
     /// PSNR in dB of two equally long byte strings taken as 8-bit samples; infinity when equal.

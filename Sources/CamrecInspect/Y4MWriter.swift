@@ -38,13 +38,21 @@ public final class Y4MWriter {
             throw .unsupportedFormat(fourcc: fourcc, target: ".y4m",
                                      remedy: "y4m holds YUV (NV12, YU12, YUYV, UYVY, GREY...); export .png frames or .mcap instead")
         }
-        guard format.width > 0, format.height > 0, format.width % 2 == 0 || layout.isMono else {
+        // The size comes from the index; the bound (RGBConverter's) keeps every product of sizes and
+        // strides far from Int overflow.
+        guard (1...16384).contains(format.width), (1...16384).contains(format.height) else {
+            throw .unsupportedFormat(fourcc: fourcc, target: ".y4m",
+                                     remedy: "the stream's size \(format.width)x\(format.height) is not an image size (1 to 16384 a side)")
+        }
+        guard format.width % 2 == 0 || layout.isMono else {
             throw .unsupportedFormat(fourcc: fourcc, target: ".y4m", remedy: "the stream's size \(format.width)x\(format.height) has no chroma layout")
         }
         self.layout = layout
         self.format = format
         file = try OutputFile(path: path, replace: replace)
-        let rate = framesPerSecond.isFinite && framesPerSecond > 0 ? Int((framesPerSecond * 1000).rounded()) : 30_000
+        // The rate is measured from the index's timestamps: anything outside 0.001 to a million fps is
+        // not a frame rate (and would not fit the header's integer).
+        let rate = (0.001...1_000_000).contains(framesPerSecond) ? Int((framesPerSecond * 1000).rounded()) : 30_000
         let interlace = format.field <= 1 ? "p" : "?"
         try file.write(Array("YUV4MPEG2 W\(format.width) H\(format.height) F\(rate):1000 I\(interlace) A1:1 \(colour)\n".utf8))
     }
