@@ -42,15 +42,18 @@ struct Diff: ParsableCommand {
     @Option(help: "Pair buffers by sequence or timestamp.")
     var pair: String = "sequence"
 
-    @Option(help: "Pairs at least this many dB apart count as equal.")
+    @Option(help: "Pairs whose PSNR is at least this many dB count as equal (\(Self.minPsnrLimit.text)).")
     var minPsnr: Double?
+
+    /// 8-bit frames that differ in one sample of a 16384x16384 image are about 132 dB apart.
+    static let minPsnrLimit = NumberLimit(option: "--min-psnr", range: 0.01...1000, unit: "dB")
 
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
         if RecordingDiff.Pairing(rawValue: pair) == nil { throw ValidationError("--pair must be sequence or timestamp, not '\(pair)'.") }
-        if let minPsnr, !(minPsnr > 0) { throw ValidationError("--min-psnr must be a positive number of dB.") }
+        try Self.minPsnrLimit.check(minPsnr)
         for item in stream where item.split(separator: "=", omittingEmptySubsequences: false).contains(where: \.isEmpty)
             || item.split(separator: "=").count > 2 {
             throw ValidationError("--stream takes a stream name S, or A=B for stream A of the first and B of the second; got '\(item)'.")
