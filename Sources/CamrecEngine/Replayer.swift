@@ -131,7 +131,8 @@ public final class Replayer {
         let rate = max(options.rate, 1e-6)
 
         var lateness: [Int64] = []
-        lateness.reserveCapacity(requests.count * max(1, options.loops))
+        // One loop's worth: --loop 4294967296 times the requests would overflow, or ask for terabytes.
+        lateness.reserveCapacity(requests.count)
         var framesSent = 0
         var requestsSent = 0
         var loopsCompleted = 0
@@ -192,5 +193,7 @@ func sleepUntil(monotonicNanoseconds deadline: Int64, spinNanoseconds: Int64 = 2
         let result = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil)
         if result != EINTR || StopSignal.requested.load(ordering: .relaxed) { break }
     }
-    while MonotonicClock.nanoseconds() < deadline {}
+    // A stop request (Ctrl-C) ends the wait: spinning on to a deadline that a slow --rate puts
+    // minutes away would hold the CPU and ignore the request.
+    while MonotonicClock.nanoseconds() < deadline, !StopSignal.requested.load(ordering: .relaxed) {}
 }

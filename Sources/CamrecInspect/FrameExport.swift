@@ -176,6 +176,7 @@ public struct FrameExporter {
               let last = buffers.last?.metadata.timestamp.nanoseconds, last > first else { return 30 }
         // Count sequence steps, not buffers, so dropped frames do not lower the nominal rate.
         let steps = Double(Int64(buffers.last?.metadata.sequence ?? 0) - Int64(buffers.first?.metadata.sequence ?? 0))
-        return (steps > 0 ? steps : Double(buffers.count - 1)) / (Double(last - first) / 1e9)
+        // Timestamps from the index: subtracted as Doubles, which cannot overflow.
+        return (steps > 0 ? steps : Double(buffers.count - 1)) / ((Double(last) - Double(first)) / 1e9)
     }
 }

@@ -69,8 +69,24 @@ public enum RGBConverter {
                 fourcc = "NV12"
             }
         }
-        if bytesPerLine == 0 { bytesPerLine = minimumBytesPerLine(fourcc: fourcc, width: width) }
+        let minimumRow = minimumBytesPerLine(fourcc: fourcc, width: width)
+        if bytesPerLine == 0 { bytesPerLine = minimumRow }
         guard let code = FourCC(fourcc) else { throw ConversionFailure("'\(fourcc)' is not a fourcc") }
+        // bytesperline comes from the index, and libv4lconvert walks rows by it without checking it
+        // against the buffer: check here that every row it reads is inside the bytes.
+        if !["MJPG", "JPEG"].contains(fourcc) {
+            guard bytesPerLine >= minimumRow else {
+                throw ConversionFailure("bytesperline \(bytesPerLine) is less than a \(width)-pixel \(fourcc) row needs (\(minimumRow))")
+            }
+            let needed = bytesRead(fourcc: fourcc, width: width, height: height, bytesPerLine: bytesPerLine, minimumRow: minimumRow)
+            guard source.count >= needed else {
+                throw ConversionFailure("the buffer holds \(source.count) bytes, too few for \(fourcc) \(width)x\(height) "
+                                        + "at \(bytesPerLine) bytes per line (\(needed) needed)")
+            }
+        }
+        guard source.count <= Int(Int32.max) else {
+            throw ConversionFailure("the buffer holds \(source.count) bytes, more than libv4lconvert takes (2 GiB)")
+        }
         return try convertWithLibv4lconvert(source, fourcc: code.rawValue, width: width, height: height,
                                             bytesPerLine: bytesPerLine)
     }
@@ -81,6 +97,23 @@ public enum RGBConverter {
         case "YUYV", "YVYU", "UYVY", "RGBP", "Y16", "BG10", "GB10", "BA10", "RG10", "BYR2", "GB16", "GR16", "RG16": width * 2
         case "RGB4", "BGR4", "XR24", "XB24", "AR24", "AB24": width * 4
         default: width
+        }
+    }
+
+    /// The bytes a frame at `bytesPerLine` spans, its last row unpadded: Y rows then half-stride U
+    /// and V rows (YU12, YV12), Y rows then as many CbCr rows (NV16, NV61), Y rows then half as many
+    /// CbCr rows (NV12, packed to `width` by now), else rows of one kind (packed YUV, RGB, Bayer, grey).
+    private static func bytesRead(fourcc: String, width: Int, height: Int, bytesPerLine: Int, minimumRow: Int) -> Int {
+        switch fourcc {
+        case "YU12", "YV12":
+            let chromaStride = bytesPerLine / 2, chromaRows = (height + 1) / 2
+            return bytesPerLine * height + chromaStride * (2 * chromaRows - 1) + (width + 1) / 2
+        case "NV16", "NV61":
+            return bytesPerLine * (2 * height - 1) + width
+        case "NV12":
+            return width * (height + height / 2)
+        default:
+            return bytesPerLine * (height - 1) + minimumRow
         }
     }
 

@@ -17,12 +17,13 @@ public struct RecordingOverview: Sendable {
         public var meanRate: Double? {
             guard let first = statistics.firstTimestampNanoseconds, let last = statistics.lastTimestampNanoseconds,
                   last > first, statistics.buffers > 1 else { return nil }
-            return Double(statistics.buffers - 1) / (Double(last - first) / 1e9)
+            // Timestamps from the index: subtracted as Doubles, which cannot overflow.
+            return Double(statistics.buffers - 1) / ((Double(last) - Double(first)) / 1e9)
         }
 
         public var durationSeconds: Double {
             guard let first = statistics.firstTimestampNanoseconds, let last = statistics.lastTimestampNanoseconds else { return 0 }
-            return Double(last - first) / 1e9
+            return (Double(last) - Double(first)) / 1e9
         }
     }
 

@@ -137,8 +137,10 @@ public struct RecordingVerifier {
                     problems.append(VerificationProblem(kind: kind, chunk: chunk.name, offset: row.offset, stream: stream,
                                                         sequence: row.sequence, message: "plane \(row.plane): " + message))
                 }
-                if row.offset < 0 || row.compressedSize < 0 || row.offset + row.compressedSize > fileSize {
-                    problem(.pastEnd, "the index row ends at \(row.offset + row.compressedSize), past the chunk's end at \(fileSize)")
+                // Both numbers come from the index: their sum saturates rather than overflows.
+                let end = row.offset.saturatingAdding(row.compressedSize)
+                if row.offset < 0 || row.compressedSize < 0 || end > fileSize {
+                    problem(.pastEnd, "the index row ends at \(end), past the chunk's end at \(fileSize)")
                     continue
                 }
                 switch found[row.offset] {

@@ -7,8 +7,8 @@ import CamrecStore
 public final class Y4MWriter {
     /// The y4m layouts camrec writes, by the recorded fourcc.
     enum Layout {
-        case planar420(swapChroma: Bool)
-        case semiPlanar420(swapChroma: Bool)
+        /// Any 4:2:0 layout, re-laid out by `PlanarYUV420`.
+        case yuv420
         case packed422(luma: Int, u: Int, v: Int)
         case mono
     }
@@ -19,7 +19,7 @@ public final class Y4MWriter {
     public private(set) var frames = 0
 
     /// The fourccs `.y4m` export accepts.
-    public static let supportedFourCCs: Set<String> = ["NV12", "NV21", "NM12", "YU12", "YV12", "YM12", "YUYV", "YVYU", "UYVY", "GREY"]
+    public static let supportedFourCCs: Set<String> = PlanarYUV420.sourceFourCCs.union(["YUYV", "YVYU", "UYVY", "GREY"])
 
     /// Creates the file and writes the stream header; `framesPerSecond` is rounded to a fraction
     /// with denominator 1000 (29.97 becomes 29970:1000).
@@ -28,10 +28,8 @@ public final class Y4MWriter {
         let layout: Layout
         let colour: String
         switch fourcc {
-        case "NV12", "NM12": (layout, colour) = (.semiPlanar420(swapChroma: false), "C420mpeg2")
-        case "NV21": (layout, colour) = (.semiPlanar420(swapChroma: true), "C420mpeg2")
-        case "YU12", "YM12": (layout, colour) = (.planar420(swapChroma: false), "C420jpeg")
-        case "YV12": (layout, colour) = (.planar420(swapChroma: true), "C420jpeg")
+        case "NV12", "NM12", "NV21", "NM21": (layout, colour) = (.yuv420, "C420mpeg2")
+        case "YU12", "YM12", "YV12", "YM21": (layout, colour) = (.yuv420, "C420jpeg")
         case "YUYV": (layout, colour) = (.packed422(luma: 0, u: 1, v: 3), "C422")
         case "YVYU": (layout, colour) = (.packed422(luma: 0, u: 3, v: 1), "C422")
         case "UYVY": (layout, colour) = (.packed422(luma: 1, u: 0, v: 2), "C422")
@@ -40,13 +38,21 @@ public final class Y4MWriter {
             throw .unsupportedFormat(fourcc: fourcc, target: ".y4m",
                                      remedy: "y4m holds YUV (NV12, YU12, YUYV, UYVY, GREY...); export .png frames or .mcap instead")
         }
-        guard format.width > 0, format.height > 0, format.width % 2 == 0 || layout.isMono else {
+        // The size comes from the index; the bound (RGBConverter's) keeps every product of sizes and
+        // strides far from Int overflow.
+        guard (1...16384).contains(format.width), (1...16384).contains(format.height) else {
+            throw .unsupportedFormat(fourcc: fourcc, target: ".y4m",
+                                     remedy: "the stream's size \(format.width)x\(format.height) is not an image size (1 to 16384 a side)")
+        }
+        guard format.width % 2 == 0 || layout.isMono else {
             throw .unsupportedFormat(fourcc: fourcc, target: ".y4m", remedy: "the stream's size \(format.width)x\(format.height) has no chroma layout")
         }
         self.layout = layout
         self.format = format
         file = try OutputFile(path: path, replace: replace)
-        let rate = framesPerSecond.isFinite && framesPerSecond > 0 ? Int((framesPerSecond * 1000).rounded()) : 30_000
+        // The rate is measured from the index's timestamps: anything outside 0.001 to a million fps is
+        // not a frame rate (and would not fit the header's integer).
+        let rate = (0.001...1_000_000).contains(framesPerSecond) ? Int((framesPerSecond * 1000).rounded()) : 30_000
         let interlace = format.field <= 1 ? "p" : "?"
         try file.write(Array("YUV4MPEG2 W\(format.width) H\(format.height) F\(rate):1000 I\(interlace) A1:1 \(colour)\n".utf8))
     }
@@ -62,44 +68,12 @@ public final class Y4MWriter {
         case .mono:
             guard bytes.count >= stride * (height - 1) + width else { throw shortBuffer(bytes.count) }
             for row in 0..<height { frame += bytes[(row * stride)..<(row * stride + width)] }
-        case let .planar420(swapChroma):
-            // Y, then U and V at half the stride (YU12/YV12 in one plane), or three planes with their
-            // own strides (YM12); rows are copied without their padding.
-            let chromaWidth = width / 2, chromaHeight = (height + 1) / 2
-            let chromaStride = format.planes.count == 3 ? max(Int(format.planes[1].bytesPerLine), chromaWidth) : max(stride / 2, chromaWidth)
-            let threePlanes = format.planes.count == 3 && planes.count == 3
-            let lumaSize = threePlanes ? planes[0].count : stride * height
-            let secondStart = lumaSize + (threePlanes ? planes[1].count : chromaStride * chromaHeight)
-            let chromaSpan = chromaStride * (chromaHeight - 1) + chromaWidth
-            guard lumaSize >= stride * (height - 1) + width, secondStart - lumaSize >= chromaSpan,
-                  bytes.count >= secondStart + chromaSpan else { throw shortBuffer(bytes.count) }
-            func rows(from start: Int, count: Int, stride rowStride: Int, width rowWidth: Int) -> ArraySlice<UInt8> {
-                var out = ArraySlice<UInt8>()
-                out.reserveCapacity(count * rowWidth)
-                for row in 0..<count { out += bytes[(start + row * rowStride)..<(start + row * rowStride + rowWidth)] }
-                return out
+        case .yuv420:
+            do {
+                frame += try PlanarYUV420(planes: planes, format: format).bytes
+            } catch {
+                throw .unsupportedFormat(fourcc: format.fourcc.description, target: ".y4m", remedy: error.description)
             }
-            let first = rows(from: lumaSize, count: chromaHeight, stride: chromaStride, width: chromaWidth)
-            let second = rows(from: secondStart, count: chromaHeight, stride: chromaStride, width: chromaWidth)
-            frame += rows(from: 0, count: height, stride: stride, width: width)
-            frame += swapChroma ? second : first
-            frame += swapChroma ? first : second
-        case let .semiPlanar420(swapChroma):
-            let chromaHeight = (height + 1) / 2
-            guard bytes.count >= stride * (height + chromaHeight - 1) + width else { throw shortBuffer(bytes.count) }
-            for row in 0..<height { frame += bytes[(row * stride)..<(row * stride + width)] }
-            var u = [UInt8](), v = [UInt8]()
-            u.reserveCapacity(width / 2 * chromaHeight)
-            v.reserveCapacity(width / 2 * chromaHeight)
-            for row in 0..<chromaHeight {
-                let start = (height + row) * stride
-                for column in Swift.stride(from: 0, to: width - 1, by: 2) {
-                    u.append(bytes[start + column])
-                    v.append(bytes[start + column + 1])
-                }
-            }
-            frame += swapChroma ? v : u
-            frame += swapChroma ? u : v
         case let .packed422(lumaIndex, uIndex, vIndex):
             let packedStride = max(Int(format.planes.first?.bytesPerLine ?? 0), width * 2)
             guard bytes.count >= packedStride * (height - 1) + width * 2 else { throw shortBuffer(bytes.count) }

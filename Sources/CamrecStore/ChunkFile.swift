@@ -117,7 +117,8 @@ final class ChunkFileReader {
 
     /// Reads exactly `count` bytes at `offset`, or throws `.corrupt` if the file ends first.
     func read(at offset: Int64, count: Int) throws(StoreError) -> [UInt8] {
-        guard offset >= 0, count >= 0, offset + Int64(count) <= size else {
+        // offset comes from the index: compared without `offset + count`, which could overflow.
+        guard offset >= 0, count >= 0, Int64(count) <= size, offset <= size - Int64(count) else {
             throw .corrupt(path: path, offset: offset,
                            reason: "\(count) bytes wanted at offset \(offset) but the chunk has \(size) bytes")
         }

@@ -81,7 +81,7 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
                 if let previousSequence {
                     statistics.driverDrops += Int64(DriverDrops.missing(after: previousSequence, before: sequence))
                 }
-                if let previousTimestamp { intervals.append(timestamp - previousTimestamp) }
+                if let previousTimestamp { intervals.append(timestamp.saturatingSubtracting(previousTimestamp)) }
                 statistics.firstTimestampNanoseconds = statistics.firstTimestampNanoseconds ?? timestamp
                 statistics.lastTimestampNanoseconds = timestamp
                 previousSequence = sequence

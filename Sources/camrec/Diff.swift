@@ -7,11 +7,21 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare the frames of two recordings.",
         discussion: """
-            Buffers are paired by stream name and sequence (or --pair timestamp). Reports bit-exact \
+            Buffers are paired by stream name and sequence (or --pair timestamp). Reports identical \
             pairs, the PSNR of pairs that differ and frames found on one side only. Pairs whose recorded checksums (XXH64 per \
             plane) and sizes agree count as bit-exact without being decoded; `camrec verify` checks the bytes \
             against those checksums. Exit 0 only when \
             every pair is identical (or at least --min-psnr dB) and no frame is missing; 1 otherwise.
+
+            Two streams of one format (fourcc, size, bytesperline of each plane) are compared byte for \
+            byte: only they can be bit-exact. Two formats of one size are compared after converting both \
+            frames to one representation, and the output says so and from which formats ("compared_as" and \
+            "conversion" in --json): 4:2:0 YUV layouts (NV12, NV21, YU12, YV12 and their multi-planar \
+            forms) to planar YUV 4:2:0, a lossless re-layout (the one .y4m export makes), so one picture \
+            compares identical; other formats libv4lconvert reads to RGB24, as .png export does. Streams of \
+            different sizes, metadata of different formats, compressed formats (MJPEG, FWHT, H.264...) \
+            against another format and formats camrec cannot convert are refused before anything is \
+            compared, naming both formats (exit 1); --stream picks the streams that can be compared.
 
             Examples:
               camrec diff reference.camrec candidate.camrec
@@ -32,15 +42,18 @@ struct Diff: ParsableCommand {
     @Option(help: "Pair buffers by sequence or timestamp.")
     var pair: String = "sequence"
 
-    @Option(help: "Pairs at least this many dB apart count as equal.")
+    @Option(help: "Pairs whose PSNR is at least this many dB count as equal (\(Self.minPsnrLimit.text)).")
     var minPsnr: Double?
+
+    /// 8-bit frames that differ in one sample of a 16384x16384 image are about 132 dB apart.
+    static let minPsnrLimit = NumberLimit(option: "--min-psnr", range: 0.01...1000, unit: "dB")
 
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
         if RecordingDiff.Pairing(rawValue: pair) == nil { throw ValidationError("--pair must be sequence or timestamp, not '\(pair)'.") }
-        if let minPsnr, !(minPsnr > 0) { throw ValidationError("--min-psnr must be a positive number of dB.") }
+        try Self.minPsnrLimit.check(minPsnr)
         for item in stream where item.split(separator: "=", omittingEmptySubsequences: false).contains(where: \.isEmpty)
             || item.split(separator: "=").count > 2 {
             throw ValidationError("--stream takes a stream name S, or A=B for stream A of the first and B of the second; got '\(item)'.")
@@ -78,8 +91,13 @@ struct Diff: ParsableCommand {
                 pairs.append(RecordingDiff.StreamPair(left: a, right: b))
             }
         }
-        let diff = try RecordingDiff(first: left, second: right, pairs: pairs,
+        let diff: RecordingDiff
+        do {
+            diff = try RecordingDiff(first: left, second: right, pairs: pairs,
                                      pairing: RecordingDiff.Pairing(rawValue: pair) ?? .sequence)
+        } catch let refusal as IncomparableStreams {
+            throw CommandFailure(refusal.description)
+        }
         let equal = diff.isEqual(minimumPSNR: minPsnr)
         if json {
             let encoder = JSONEncoder()
@@ -94,11 +112,12 @@ struct Diff: ParsableCommand {
         } else {
             for result in diff.streams {
                 let name = result.stream == result.otherStream ? result.stream : "\(result.stream)=\(result.otherStream)"
-                print("\(name): \(result.paired) paired, \(result.identical) bit-exact, \(result.differences.count) differ, "
+                let identical = result.comparedAs == .bytes ? "bit-exact" : "identical after conversion"
+                print("\(name): \(result.paired) paired, \(result.identical) \(identical), \(result.differences.count) differ, "
                       + "\(result.onlyInFirst.count) only in the first, \(result.onlyInSecond.count) only in the second")
+                if let conversion = result.conversion { print("  compared after conversion: \(conversion)") }
                 for difference in result.differences.prefix(20) {
-                    let psnr = difference.psnr.map { String(format: "PSNR %.2f dB", $0) }
-                        ?? "sizes differ (\(difference.leftBytes) vs \(difference.rightBytes) bytes)"
+                    let psnr = difference.psnr.map { String(format: "PSNR %.2f dB", $0) } ?? difference.problem ?? "differ"
                     print("  sequence \(difference.leftSequence) vs \(difference.rightSequence): \(psnr)")
                 }
                 if result.differences.count > 20 { print("  ... \(result.differences.count - 20) more (--json lists all)") }

@@ -30,7 +30,7 @@ struct Export: ParsableCommand {
     @Option(help: "The stream (name or number). Required except for .mcap.")
     var stream: String?
 
-    @Option(help: ArgumentHelp("The buffer's sequence number (a range A..B for .y4m).", valueName: "N"))
+    @Option(help: ArgumentHelp("The buffer's sequence number, 0 to \(UInt32.max) (a range A..B for .y4m).", valueName: "N"))
     var sequence: RangeArgument<Int64>?
 
     @Flag(help: "Every buffer of the stream.")
@@ -56,6 +56,9 @@ struct Export: ParsableCommand {
             }
             if let sequence, sequence.lower != sequence.upper {
                 throw ValidationError("--sequence takes one number for .\(fileType.rawValue); use --all, or .y4m for a range.")
+            }
+            if let number = sequence?.lower, UInt32(exactly: number) == nil {
+                throw ValidationError("--sequence must be from 0 to \(UInt32.max), not \(number).")
             }
             if all && !output.contains("{sequence}") {
                 throw ValidationError("with --all, put {sequence} in the output name, e.g. -o frames/main-{sequence}.\(fileType.rawValue).")

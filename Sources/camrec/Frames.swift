@@ -31,14 +31,19 @@ struct Frames: ParsableCommand {
     @Option(help: ArgumentHelp("Only sequence numbers in this range.", valueName: "A..B"))
     var sequence: RangeArgument<Int64>?
 
-    @Option(help: ArgumentHelp("Only buffers in this time range, in seconds from the first buffer.", valueName: "A..B"))
+    @Option(help: ArgumentHelp("Only buffers in this time range, in seconds from the first buffer (\(Self.timeLimit.text)).",
+                               valueName: "A..B"))
     var time: RangeArgument<Double>?
 
     @Flag(help: "Only buffers that follow a sequence gap (a driver drop).")
     var afterGap = false
 
-    @Option(help: "At most this many buffers.")
+    @Option(help: "At most this many buffers (\(Self.limitLimit.text)).")
     var limit: Int?
+
+    /// Each end of --time becomes Int64 nanoseconds, which hold about 292 years.
+    static let timeLimit = NumberLimit(option: "--time", range: -9e9...9e9, unit: "seconds")
+    static let limitLimit = NumberLimit(option: "--limit", atLeast: 1, unit: "buffers")
 
     @OptionGroup var output: OutputStyleOptions
 
@@ -46,10 +51,9 @@ struct Frames: ParsableCommand {
         if let status, BufferStatus(rawValue: status) == nil {
             throw ValidationError("--status must be ok, error or cancelled, not '\(status)'.")
         }
-        if let limit, limit <= 0 { throw ValidationError("--limit must be a positive number of buffers, not \(limit).") }
-        for bound in [time?.lower, time?.upper].compactMap({ $0 }) where !(bound.isFinite && abs(bound) < 9e9) {
-            throw ValidationError("--time takes seconds from the first buffer, e.g. 1.5..2; \(bound) is out of range.")
-        }
+        try Self.limitLimit.check(limit)
+        try Self.timeLimit.check(time?.lower)
+        try Self.timeLimit.check(time?.upper)
     }
 
     func run() throws {
@@ -66,9 +70,13 @@ struct Frames: ParsableCommand {
             filter.sequences = (sequence.lower ?? Int64.min)...(sequence.upper ?? Int64.max)
         }
         if let time {
+            // The first timestamp comes from the index: the sums saturate rather than overflow.
             let zero = try FrameQuery.firstTimestamp(of: reader) ?? 0
-            let lower = time.lower.map { zero + Int64(($0 * 1e9).rounded()) } ?? Int64.min
-            let upper = time.upper.map { zero + Int64(($0 * 1e9).rounded()) } ?? Int64.max
+            func timestamp(_ seconds: Double) -> Int64 {
+                zero.saturatingAdding(nanoseconds(seconds, per: 1e9) ?? (seconds < 0 ? .min : .max))
+            }
+            let lower = time.lower.map(timestamp) ?? Int64.min
+            let upper = time.upper.map(timestamp) ?? Int64.max
             filter.timestamps = lower...max(lower, upper)
         }
         let rows = try FrameQuery.run(filter, on: reader)

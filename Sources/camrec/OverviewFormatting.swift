@@ -44,7 +44,7 @@ enum OverviewFormatting {
             let grouping = stream.grouping.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             out += "  requests   \(grouping.isEmpty ? "none" : grouping)\n"
         }
-        let drops = overview.streams.reduce(Int64(0)) { $0 + $1.statistics.recorderDrops }
+        let drops = overview.streams.reduce(Int64(0)) { $0.saturatingAdding($1.statistics.recorderDrops) }
         if !overview.notes.isEmpty || drops > 0 {
             out += "\nRecorder notes\n"
             if drops > 0 { out += "  \(drops) buffers dropped by the recorder (queue full)\n" }

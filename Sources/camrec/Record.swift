@@ -39,7 +39,7 @@ struct Record: ParsableCommand {
     @Flag(help: "Record the built-in synthetic camera.")
     var synthetic = false
 
-    @Option(help: "Buffers to request per node (VIDIOC_REQBUFS count).")
+    @Option(help: "Buffers to request per node (VIDIOC_REQBUFS count), \(Self.buffersLimit.text).")
     var buffers: Int = 4
 
     @Option(help: "Buffer memory: mmap, or dmabuf (buffers exported by --export-device, imported by the capture node).")
@@ -51,26 +51,38 @@ struct Record: ParsableCommand {
     @Flag(help: "Record even when a device adjusts the requested format (what it offered is recorded).")
     var acceptAdjustedFormat = false
 
-    @Option(help: "Group buffers of different nodes into one request when their timestamps are this close, in ms.")
+    @Option(help: ArgumentHelp("Group buffers of different nodes into one request when their timestamps are this close, "
+                               + "\(Self.requestToleranceLimit.text)."))
     var requestTolerance: Double = 2
 
-    @Option(help: "Stop after N buffers of every stream.")
+    @Option(help: "Stop after N buffers of every stream (\(Self.framesLimit.text)).")
     var frames: Int?
 
-    @Option(help: "Stop after this many seconds.")
+    @Option(help: "Stop after this many seconds, \(Self.durationLimit.text).")
     var duration: Double?
 
     @Option(help: "zstd compression level, 1 (fastest) to 19.")
     var level: Int32 = 3
 
-    @Option(help: "Compression threads (default: one per core).")
+    @Option(help: "Compression threads, \(Self.workersLimit.text) (default: one per core).")
     var workers: Int?
 
-    @Option(help: "Roll chunks over at this size, in MiB.")
+    @Option(help: "Roll chunks over at this size, \(Self.chunkSizeLimit.text).")
     var chunkSize: Int = 64
 
-    @Option(help: "Roll chunks over after this many seconds.")
+    @Option(help: "Roll chunks over after this many seconds, \(Self.chunkDurationLimit.text).")
     var chunkDuration: Double = 1
+
+    static let buffersLimit = NumberLimit(option: "--buffers", range: 1...32, unit: "")
+    /// More than a second apart is not one captured moment at any frame rate a camera runs at.
+    static let requestToleranceLimit = NumberLimit(option: "--request-tolerance", range: 0.0...1000, unit: "ms")
+    static let framesLimit = NumberLimit(option: "--frames", atLeast: 1, unit: "buffers")
+    static let durationLimit = NumberLimit(option: "--duration", range: 0.001...1e9, unit: "seconds")
+    static let levelLimit = NumberLimit<Int32>(option: "--level", range: 1...19, unit: "")
+    static let workersLimit = NumberLimit(option: "--workers", range: 1...256, unit: "")
+    /// `recover` reads a whole chunk into memory: a chunk stays a few GiB at most.
+    static let chunkSizeLimit = NumberLimit(option: "--chunk-size", range: 1...4096, unit: "MiB")
+    static let chunkDurationLimit = NumberLimit(option: "--chunk-duration", range: 0.001...86_400, unit: "seconds")
 
     @Flag(help: "Replace the output if it is an existing recording.")
     var force = false
@@ -79,23 +91,23 @@ struct Record: ParsableCommand {
     var syntheticOptions: SyntheticCameraOptions
 
     func validate() throws {
-        if let frames, frames <= 0 { throw ValidationError("--frames must be a positive number of buffers, not \(frames).") }
-        if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds, not \(duration).") }
-        if !(1...19).contains(level) { throw ValidationError("--level must be a zstd level from 1 to 19, not \(level).") }
-        if let workers, !(1...256).contains(workers) { throw ValidationError("--workers must be between 1 and 256, not \(workers).") }
-        if chunkSize <= 0 { throw ValidationError("--chunk-size must be a positive number of MiB, not \(chunkSize).") }
-        if !(chunkDuration > 0) { throw ValidationError("--chunk-duration must be a positive number of seconds.") }
+        try Self.framesLimit.check(frames)
+        try Self.durationLimit.check(duration)
+        try Self.levelLimit.check(level)
+        try Self.workersLimit.check(workers)
+        try Self.chunkSizeLimit.check(chunkSize)
+        try Self.chunkDurationLimit.check(chunkDuration)
         if output.isEmpty { throw ValidationError("-o/--output needs a path, e.g. -o demo.camrec.") }
         try syntheticOptions.validate()
         if synthetic && !devices.isEmpty { throw ValidationError("--synthetic and -d/--device exclude each other; choose one.") }
-        if !(1...32).contains(buffers) { throw ValidationError("--buffers must be between 1 and 32, not \(buffers).") }
+        try Self.buffersLimit.check(buffers)
         if memory != "mmap" && memory != "dmabuf" { throw ValidationError("--memory must be mmap or dmabuf, not '\(memory)'.") }
         if memory == "dmabuf" && exportDevice == nil {
             throw ValidationError("--memory dmabuf needs --export-device DEV: the node whose buffers are exported "
                                   + "(this kernel has no DMA heaps), e.g. --export-device /dev/video8 for vim2m.")
         }
         if memory == "mmap" && exportDevice != nil { throw ValidationError("--export-device only goes with --memory dmabuf.") }
-        if !(requestTolerance >= 0) { throw ValidationError("--request-tolerance must be 0 or more milliseconds.") }
+        try Self.requestToleranceLimit.check(requestTolerance)
         for device in devices { _ = try DeviceArgument(device) }
     }
 
@@ -141,9 +153,13 @@ struct Record: ParsableCommand {
         if let workers { options.workers = workers }
         options.frameLimit = frames
         options.durationSeconds = duration
-        options.chunkSizeLimit = Int64(chunkSize) << 20
-        options.chunkDurationNanoseconds = Int64(chunkDuration * 1e9)
-        options.requestToleranceNanoseconds = Int64(requestTolerance * 1e6)
+        options.chunkSizeLimit = Int64(chunkSize) * (1 << 20)
+        guard let chunkNanoseconds = nanoseconds(chunkDuration, per: 1e9),
+              let toleranceNanoseconds = nanoseconds(requestTolerance, per: 1e6) else {
+            throw CommandFailure("--chunk-duration \(chunkDuration) or --request-tolerance \(requestTolerance) is out of range.")
+        }
+        options.chunkDurationNanoseconds = chunkNanoseconds
+        options.requestToleranceNanoseconds = toleranceNanoseconds
         try record(source: source, options: options)
     }
 

@@ -71,19 +71,19 @@ struct Replay: ParsableCommand {
     @Option(help: "The stream to replay when --to names no stream.")
     var stream: String?
 
-    @Option(help: "Speed factor: 2 plays twice as fast, 0.5 half as fast.")
+    @Option(help: "Speed factor: 2 plays twice as fast, 0.5 half as fast; \(Self.rateLimit.text).")
     var rate: Double = 1
 
     @Flag(help: "Send each buffer as soon as the device takes it.")
     var asFastAsPossible = false
 
-    @Option(help: "Play the selection N times; 0 loops until Ctrl-C.")
+    @Option(help: "Play the selection N times (\(Self.loopLimit.text)); 0 loops until Ctrl-C.")
     var loop: Int = 1
 
-    @Option(help: "Start at a sequence number (120) or a time after the first buffer (2.5s, 500ms).")
+    @Option(help: "Start at \(Self.boundText).")
     var from: String?
 
-    @Option(help: "Stop after a sequence number or a time after the first buffer.")
+    @Option(help: "Stop after \(Self.boundText).")
     var until: String?
 
     @Option(help: "Buffers recorded with status error: skip or send.")
@@ -106,7 +106,7 @@ struct Replay: ParsableCommand {
     @Flag(help: "Queue each buffer only after the M2M target produced the capture buffer for the previous one.")
     var lockstep = false
 
-    @Option(help: "Buffers to request on each target's output queue.")
+    @Option(help: "Buffers to request on each target's output queue, \(Self.buffersLimit.text).")
     var buffers: Int = 4
 
     @Option(help: ArgumentHelp("Record what the M2M target produces into this new recording.", valueName: "OUT.camrec"))
@@ -121,18 +121,27 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    /// Deadlines are recorded offsets divided by the rate, in Int64 nanoseconds: a rate of 0.001
+    /// stretches a recording by a thousand, and no pacing is finer than 1000 times as fast.
+    static let rateLimit = NumberLimit(option: "--rate", range: 0.001...1000, unit: "")
+    static let loopLimit = NumberLimit(option: "--loop", atLeast: 0, unit: "")
+    static let buffersLimit = NumberLimit(option: "--buffers", range: 1...32, unit: "")
+    /// What --from and --until take.
+    static let boundText = "a sequence number from 0 to \(UInt32.max) (120) or a time after the first buffer "
+        + "from 0 to \(Int64.max / 1_000_000_000) s (2.5s, 500ms)"
+
     func validate() throws {
         if targets.isEmpty { throw ValidationError("--to is required: a device node (/dev/video2) or null, or STREAM=TARGET.") }
-        if !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive factor, not \(rate).") }
-        if loop < 0 { throw ValidationError("--loop must be 0 (forever) or a positive count, not \(loop).") }
-        if let from, ReplayBound(from) == nil { throw ValidationError("--from must be a sequence number (120) or a time (2.5s, 500ms), not '\(from)'.") }
-        if let until, ReplayBound(until) == nil { throw ValidationError("--until must be a sequence number (120) or a time (2.5s, 500ms), not '\(until)'.") }
+        try Self.rateLimit.check(rate)
+        try Self.loopLimit.check(loop)
+        if let from, ReplayBound(from) == nil { throw ValidationError("--from must be \(Self.boundText), not '\(from)'.") }
+        if let until, ReplayBound(until) == nil { throw ValidationError("--until must be \(Self.boundText), not '\(until)'.") }
         if Replayer.ErrorPolicy(rawValue: errors) == nil { throw ValidationError("--errors must be skip or send, not '\(errors)'.") }
         if memory == .dmabuf && exportDevice == nil {
             throw ValidationError("--memory dmabuf needs --export-device DEV: the node whose buffers the targets import (a capture node, say).")
         }
         if memory == .mmap && exportDevice != nil { throw ValidationError("--export-device is for --memory dmabuf; add --memory dmabuf or drop it.") }
-        if !(1...32).contains(buffers) { throw ValidationError("--buffers must be between 1 and 32, not \(buffers).") }
+        try Self.buffersLimit.check(buffers)
         if captureFormat != nil && captureTo == nil { throw ValidationError("--capture-format goes with --capture-to OUT.camrec.") }
         if let captureFormat, ReplayTargets.captureFormat(captureFormat) == nil {
             throw ValidationError("--capture-format must be FOURCC or WxH:FOURCC, e.g. RGB3 or 320x240:RGB3; got '\(captureFormat)'.")

@@ -6,25 +6,30 @@ struct SyntheticCameraOptions: ParsableArguments {
     @Option(help: "Size of the synthetic main stream, WxH.")
     var syntheticSize: String = "1280x720"
 
-    @Option(help: "Frame rate of the synthetic camera.")
+    @Option(help: "Frame rate of the synthetic camera, \(Self.fpsLimit.text).")
     var syntheticFps: Double = 30
 
     @Flag(help: "Deliver synthetic frames as fast as they are recorded (timestamps stay nominal).")
     var syntheticUnpaced = false
 
-    @Option(help: "Inject a driver drop (a sequence gap) every N frames.")
+    @Option(help: "Inject a driver drop (a sequence gap) every N frames (\(Self.dropEveryLimit.text)).")
     var syntheticDropEvery: Int?
 
-    @Option(help: "Mark every Nth main-stream buffer with V4L2_BUF_FLAG_ERROR.")
+    @Option(help: "Mark every Nth main-stream buffer with V4L2_BUF_FLAG_ERROR (\(Self.errorEveryLimit.text)).")
     var syntheticErrorEvery: Int?
+
+    /// The camera's frame period is 1e9 / fps nanoseconds, an Int64.
+    static let fpsLimit = NumberLimit(option: "--synthetic-fps", range: 0.01...1000, unit: "frames per second")
+    static let dropEveryLimit = NumberLimit(option: "--synthetic-drop-every", atLeast: 2, unit: "frames")
+    static let errorEveryLimit = NumberLimit(option: "--synthetic-error-every", atLeast: 1, unit: "frames")
 
     func validate() throws {
         guard parsedSize() != nil else {
             throw ValidationError("--synthetic-size must be WIDTHxHEIGHT with even numbers from 16 to 8192, e.g. 640x480; got '\(syntheticSize)'.")
         }
-        if !(syntheticFps > 0 && syntheticFps <= 1000) { throw ValidationError("--synthetic-fps must be between 0 and 1000.") }
-        if let every = syntheticDropEvery, every < 2 { throw ValidationError("--synthetic-drop-every must be 2 or more.") }
-        if let every = syntheticErrorEvery, every < 1 { throw ValidationError("--synthetic-error-every must be 1 or more.") }
+        try Self.fpsLimit.check(syntheticFps)
+        try Self.dropEveryLimit.check(syntheticDropEvery)
+        try Self.errorEveryLimit.check(syntheticErrorEvery)
     }
 
     func parsedSize() -> (width: UInt32, height: UInt32)? {

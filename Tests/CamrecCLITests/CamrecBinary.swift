@@ -13,12 +13,19 @@ enum CamrecBinary {
     }
 
     struct Result {
+        /// The exit status, or the signal number when `killedBySignal`.
         var status: Int32
         var standardOutput: String
         var standardError: String
+        /// True when a signal ended the process (a trap is SIGILL or SIGTRAP, an abort SIGABRT).
+        var killedBySignal = false
     }
 
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    /// Runs camrec with `arguments`. With `interruptAfter`, sends SIGINT (Ctrl-C) after that many
+    /// seconds, for commands that run until stopped; after `timeout` seconds it is killed, which
+    /// the result shows as `killedBySignal`.
+    static func run(_ arguments: [String], in directory: String? = nil, interruptAfter: Double? = nil,
+                    timeout: Double = 120) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -28,15 +35,22 @@ enum CamrecBinary {
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        let running = RunningProcess(process)
+        if let interruptAfter {
+            DispatchQueue.global().asyncAfter(deadline: .now() + interruptAfter) { running.signal(SIGINT) }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { running.signal(SIGKILL) }
         // Read both pipes concurrently so neither can fill up and block the child.
         let errorData = LockedData()
         let reader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
         reader.start()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        running.exited()
         while !errorData.isSet { usleep(1000) }
         return Result(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                      standardError: String(decoding: errorData.value, as: UTF8.self))
+                      standardError: String(decoding: errorData.value, as: UTF8.self),
+                      killedBySignal: process.terminationReason == .uncaughtSignal)
     }
 
     static func scratch() throws -> String {
@@ -44,6 +58,29 @@ enum CamrecBinary {
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else { throw CocoaError(.fileWriteUnknown) }
         return String(cString: made)
+    }
+}
+
+/// A started process that timers may signal until it has exited (never after: its pid may be reused).
+final class RunningProcess: @unchecked Sendable {
+    private let lock = NSLock()
+    private let process: Process
+    private var done = false
+
+    init(_ process: Process) {
+        self.process = process
+    }
+
+    func signal(_ number: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        if !done && process.isRunning { kill(process.processIdentifier, number) }
+    }
+
+    func exited() {
+        lock.lock()
+        done = true
+        lock.unlock()
     }
 }
 
