@@ -220,11 +220,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
         // At most 100 ms (also for -1, "forever"), so the end of the replay is noticed.
         let wait = timeoutMilliseconds < 0 ? 100 : min(timeoutMilliseconds, 100)
         let events = try Poller.wait(for: [queue], timeoutMilliseconds: wait)[0]
-        if events.contains(.event) {
-            while let event = try session.device.dequeueEvent() {
-                if case .sourceChange = event { state.withLock { $0.pendingSourceChange = true } }
-            }
-        }
+        try dequeueEvents()
         let outcome = state.withLock { (state: inout State) -> Result<[DequeuedBuffer], V4L2Error> in
             guard state.streaming else { return .success([]) }
             var done: [DequeuedBuffer] = []
@@ -266,7 +262,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
             } else {
                 requeueLater(index: buffer.index)  // The empty LAST marker carries no frame.
             }
-            if isLast { handleLast() }
+            if isLast { try handleLast() }
         }
         try reconfigureIfDue()
         if let reason = endIfDone(events: events) {
@@ -276,9 +272,19 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
         return ready
     }
 
+    /// Takes every pending event; a source change is remembered until the LAST buffer of the old
+    /// format. Read on every pass, not only when poll said POLLPRI: the driver queues the event
+    /// just before it returns that buffer, and one poll may have reported only the buffer.
+    private func dequeueEvents() throws(V4L2Error) {
+        while let event = try session.device.dequeueEvent() {
+            if case .sourceChange = event { state.withLock { $0.pendingSourceChange = true } }
+        }
+    }
+
     /// A LAST buffer ends the drain, unless the decoder announced a new format: then the capture
     /// queue is set up again (once the recorder handed every buffer back).
-    private func handleLast() {
+    private func handleLast() throws(V4L2Error) {
+        try dequeueEvents()
         state.withLock { state in
             if state.pendingSourceChange {
                 state.pendingSourceChange = false

@@ -217,7 +217,7 @@ public final class V4L2OutputSink: FrameSink {
         componentPlanes = components
         notes.append("\(device.path) codes \(request.width)x\(request.height) \(request.pixelFormat) frames at "
                      + "\(offered.width)x\(offered.height) with the recorded size as its crop selection; "
-                     + "frames are laid out for the coded size, extra rows zero")
+                     + "frames are laid out for the coded size, extra rows black")
         return offered
     }
 
@@ -322,13 +322,28 @@ public final class V4L2OutputSink: FrameSink {
     /// The end of a replay into an M2M node. A codec gets its drain command: it finishes what was
     /// queued, flags its last capture buffer V4L2_BUF_FLAG_LAST (where `M2MCaptureSource` ends)
     /// and returns every output buffer. A 1:1 processor returns each output buffer once its
-    /// capture buffer is done. Either way the wait ends on the device's own signal, never on a
-    /// timeout: when every output buffer is back, or the capture side ended or failed.
+    /// capture buffer is done. Either way the end is the device's own signal, never a timeout:
+    /// every output buffer back, or the capture side ended or failed.
+    ///
+    /// The drain command goes out once the device has taken back every output buffer (or has
+    /// held the rest without progress for half a second, as a decoder may keep the end of a
+    /// stream until told): sent while the last buffer is being processed, it can miss it
+    /// (v4l2-mem2mem marks the last *queued* buffer, and vicodec checks for it before the
+    /// command lands), and no LAST ever comes; with nothing in flight the next capture buffer
+    /// is marked LAST at once.
     private func drain(_ session: M2MSession) throws {
-        switch session.interface {
-        case .statefulEncoder: try device.send(.stop, as: .encoder)
-        case .statefulDecoder: try device.send(.stop, as: .decoder)
-        case .processor, .statelessDecoder: break
+        if session.interface.drainsWithCommand {
+            var lastProgress = MonotonicClock.nanoseconds()
+            while !queue.queuedIndices.isEmpty {
+                if StopSignal.requested.load(ordering: .relaxed) || session.captureEnded != nil { break }
+                let events = try queue.waitUntilReady(timeoutMilliseconds: 50)
+                if try reclaim() > 0 {
+                    lastProgress = MonotonicClock.nanoseconds()
+                } else if events.contains(.hangUp) || MonotonicClock.nanoseconds() - lastProgress > 500_000_000 {
+                    break
+                }
+            }
+            try device.send(.stop, as: session.interface == .statefulEncoder ? .encoder : .decoder)
         }
         while !queue.queuedIndices.isEmpty {
             if StopSignal.requested.load(ordering: .relaxed) || session.captureEnded != nil { break }

@@ -10,6 +10,9 @@ public struct ComponentPlanes: Sendable, Equatable {
         public var strideNumerator: Int
         public var strideDenominator: Int
         public var heightDivisor: Int
+        /// The byte that fills rows the frame lacks: black (limited-range Y 16, Cb/Cr 128 for
+        /// YUV planes, 0 for RGB and Bayer).
+        public var black: UInt8 = 0
     }
 
     public var components: [Component]
@@ -18,16 +21,16 @@ public struct ComponentPlanes: Sendable, Equatable {
     /// they are one component plane, which `packed` describes).
     public static func of(_ pixelFormat: PixelFormat) -> ComponentPlanes? {
         let full = Component(strideNumerator: 1, strideDenominator: 1, heightDivisor: 1)
+        let luma = Component(strideNumerator: 1, strideDenominator: 1, heightDivisor: 1, black: 16)
+        func chroma(_ numerator: Int, _ denominator: Int, _ heightDivisor: Int) -> Component {
+            Component(strideNumerator: numerator, strideDenominator: denominator, heightDivisor: heightDivisor, black: 128)
+        }
         switch pixelFormat.description {
-        case "NV12", "NV21": return ComponentPlanes(components: [full, Component(strideNumerator: 1, strideDenominator: 1, heightDivisor: 2)])
-        case "NV16", "NV61": return ComponentPlanes(components: [full, full])
-        case "NV24", "NV42": return ComponentPlanes(components: [full, Component(strideNumerator: 2, strideDenominator: 1, heightDivisor: 1)])
-        case "YU12", "YV12":
-            let chroma = Component(strideNumerator: 1, strideDenominator: 2, heightDivisor: 2)
-            return ComponentPlanes(components: [full, chroma, chroma])
-        case "422P":
-            let chroma = Component(strideNumerator: 1, strideDenominator: 2, heightDivisor: 1)
-            return ComponentPlanes(components: [full, chroma, chroma])
+        case "NV12", "NV21": return ComponentPlanes(components: [luma, chroma(1, 1, 2)])
+        case "NV16", "NV61": return ComponentPlanes(components: [luma, chroma(1, 1, 1)])
+        case "NV24", "NV42": return ComponentPlanes(components: [luma, chroma(2, 1, 1)])
+        case "YU12", "YV12": return ComponentPlanes(components: [luma, chroma(1, 2, 2), chroma(1, 2, 2)])
+        case "422P": return ComponentPlanes(components: [luma, chroma(1, 2, 1), chroma(1, 2, 1)])
         case "YUYV", "YVYU", "UYVY", "VYUY", "RGB3", "BGR3", "HSV3", "BGR4", "XR24", "AR24", "RGB4", "BX24", "BA24",
              "RX24", "RA24", "XB24", "AB24", "HSV4", "GREY", "RGBP", "RGBR", "BA81", "GBRG", "GRBG", "RGGB":
             return ComponentPlanes(components: [full])
@@ -38,16 +41,23 @@ public struct ComponentPlanes: Sendable, Equatable {
 
     /// Copies a frame laid out for `source` (stride, height) into `destination`'s layout,
     /// component plane by component plane, row by row; rows and bytes the source lacks are
-    /// zero, so the result depends on the frame alone. Returns the destination's payload size.
+    /// black (`Component.black`), so the result depends on the frame alone (v4l2-ctl leaves its
+    /// test pattern there; with `--stream-out-pattern` black it matches). Returns the
+    /// destination's payload size.
     public func relayout(_ frame: UnsafeRawBufferPointer, from source: FrameGeometry,
                          into destination: UnsafeMutableRawBufferPointer, to target: FrameGeometry) -> Int {
         var sourceOffset = 0
         var targetOffset = 0
         var payload = 0
         for component in components {
-            payload += target.bytesPerLine * component.strideNumerator / component.strideDenominator * (target.height / component.heightDivisor)
+            let bytes = target.bytesPerLine * component.strideNumerator / component.strideDenominator * (target.height / component.heightDivisor)
+            let start = min(payload, destination.count)
+            let count = min(bytes, destination.count - start)
+            if let base = destination.baseAddress, count > 0 {
+                (base + start).initializeMemory(as: UInt8.self, repeating: component.black, count: count)
+            }
+            payload += bytes
         }
-        if let base = destination.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: min(payload, destination.count)) }
         for component in components {
             let sourceStride = source.bytesPerLine * component.strideNumerator / component.strideDenominator
             let targetStride = target.bytesPerLine * component.strideNumerator / component.strideDenominator

@@ -65,7 +65,7 @@ extension Lab {
         /// v4l2_m2m_buf_copy_metadata hands the output buffer's KEYFRAME/PFRAME bits, none, to the
         /// capture buffer, so the recorded flags are TIMESTAMP_COPY and MAPPED, as the driver gave them.) At
         /// 640x360 the encoder codes 640x368 with the visible size as its crop: camrec lays the
-        /// frames out for the coded size (rows 360..367 of each plane zero), as v4l2-ctl does.
+        /// frames out for the coded size (the rows below 360 black), as v4l2-ctl does.
         @Test(arguments: CodecSizeCase.all)
         func encoderOutputIsV4l2CtlsByteForByte(_ size: CodecSizeCase) throws {
             let encoder = try VicodecNodes.encoder()
@@ -80,7 +80,8 @@ extension Lab {
             }
 
             // v4l2-ctl's input: the recorded frames as they are; with the crop set, v4l2-ctl reads
-            // visible-size frames and lays each out for the coded size itself (its padding rows stay zero).
+            // visible-size frames into buffers it first filled with its test pattern, so the rows
+            // below the visible ones hold the pattern: pattern 5 (100% black) is what camrec pads with.
             let rawReader = try RecordingReader(path: raw)
             let rawBuffers = try rawReader.buffers()
             var input: [UInt8] = []
@@ -94,7 +95,8 @@ extension Lab {
             if size.codedHeight != size.height {
                 arguments.append("--set-selection-output=target=crop,left=0,top=0,width=\(size.width),height=\(size.height)")
             }
-            try v4l2ctl(arguments + ["--stream-mmap", "--stream-out-mmap", "--stream-from=\(inputPath)", "--stream-to=\(referencePath)"])
+            try v4l2ctl(arguments + ["--stream-out-pattern=5", "--stream-mmap", "--stream-out-mmap", "--stream-from=\(inputPath)",
+                                     "--stream-to=\(referencePath)"])
             let reference = try [UInt8](Data(contentsOf: URL(fileURLWithPath: referencePath)))
 
             let encodedReader = try RecordingReader(path: encoded)
