@@ -222,7 +222,9 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
         let events = try Poller.wait(for: [queue], timeoutMilliseconds: wait)[0]
         try dequeueEvents()
         let outcome = state.withLock { (state: inout State) -> Result<[DequeuedBuffer], V4L2Error> in
-            guard state.streaming else { return .success([]) }
+            // Waiting to set the queue up for a new format: its LAST buffer is out, and a dequeue
+            // would only answer EPIPE.
+            guard state.streaming, !state.reconfigureWhenIdle else { return .success([]) }
             var done: [DequeuedBuffer] = []
             do throws(V4L2Error) {
                 dequeue: while true {

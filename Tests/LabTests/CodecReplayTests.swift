@@ -164,7 +164,8 @@ extension Lab {
             let result = try Self.replay(joined, into: decoder, captureTo: decoded)
             #expect(result.standardError.contains("NV12, the raw format the compressed recording came from"), "\(result.standardError)")
             let reader = try RecordingReader(path: decoded)
-            try #require(reader.streams.count == 2, "streams: \(reader.streams.map(\.name))")
+            let summary = "\(result.standardError)\n\(try camrec(["info", decoded]).standardOutput)"
+            try #require(reader.streams.count == 2, "streams: \(reader.streams.map(\.name)); \(summary)")
             let (first, second) = (reader.streams[0], reader.streams[1])
             #expect(first.format.fourcc.description == "NV12" && first.format.width == 640 && first.format.height == 480)
             #expect(second.format.fourcc.description == "NV12" && second.format.width == 640 && second.format.height == 368)
