@@ -68,40 +68,87 @@ public final class Replayer {
         self.options = options
     }
 
-    /// The selected buffers grouped by request, in recording order.
-    private func selection() throws -> (requests: [[IndexedBuffer]], skipped: Int) {
-        let buffers = try reader.buffers(streamIDs: routes.map(\.streamID))
-        let firstTimestamp = buffers.first?.metadata.timestamp.nanoseconds ?? 0
-        func inside(_ buffer: IndexedBuffer) -> Bool {
-            let offset = buffer.metadata.timestamp.nanoseconds - firstTimestamp
+    /// The selected requests, walked one at a time from the index (so a day-long recording
+    /// replays in the memory of a minute-long one): the buffers of each request, in recording
+    /// order, inside --from/--until, without error buffers unless they are sent.
+    private final class RequestWalk {
+        private let cursor: BufferCursor
+        private let options: Options
+        private let firstTimestamp: Int64
+        private var pending: IndexedBuffer?
+        /// Error buffers left out so far.
+        private(set) var skipped = 0
+
+        init(reader: RecordingReader, streamIDs: [Int], options: Options, firstTimestamp: Int64) throws {
+            cursor = try reader.bufferCursor(streamIDs: streamIDs, order: .request)
+            self.options = options
+            self.firstTimestamp = firstTimestamp
+            pending = try cursor.next()
+        }
+
+        /// The next request with at least one buffer to send, or nil after the last.
+        func next() throws -> [IndexedBuffer]? {
+            while let head = pending {
+                var request: [IndexedBuffer] = []
+                var buffer: IndexedBuffer? = head
+                while let current = buffer, current.requestID == head.requestID {
+                    if inside(current) {
+                        if current.metadata.status == .error && options.errors == .skip {
+                            skipped += 1
+                        } else {
+                            request.append(current)
+                        }
+                    }
+                    buffer = try cursor.next()
+                }
+                pending = buffer
+                if !request.isEmpty { return request }
+            }
+            return nil
+        }
+
+        private func inside(_ buffer: IndexedBuffer) -> Bool {
+            // Saturating: timestamps come from the index.
+            let offset = buffer.metadata.timestamp.nanoseconds.subtractingReportingOverflow(firstTimestamp)
+            let fromStart = offset.overflow ? (buffer.metadata.timestamp.nanoseconds < firstTimestamp ? Int64.min : Int64.max) : offset.partialValue
             switch options.from {
             case let .sequence(sequence)? where buffer.metadata.sequence < sequence: return false
-            case let .nanosecondsFromStart(start)? where offset < start: return false
+            case let .nanosecondsFromStart(start)? where fromStart < start: return false
             default: break
             }
             switch options.until {
             case let .sequence(sequence)? where buffer.metadata.sequence > sequence: return false
-            case let .nanosecondsFromStart(end)? where offset > end: return false
+            case let .nanosecondsFromStart(end)? where fromStart > end: return false
             default: break
             }
             return true
         }
+    }
+
+    /// What one pass over the selection says before replaying: how many requests, the first and
+    /// last request's timestamps, how many error buffers are left out per loop.
+    private struct SelectionSummary {
+        var requests = 0
+        var firstTimestamp: Int64 = 0
+        var lastTimestamp: Int64 = 0
         var skipped = 0
-        var requests: [[IndexedBuffer]] = []
-        var indexOfRequest: [Int64: Int] = [:]
-        for buffer in buffers where inside(buffer) {
-            if buffer.metadata.status == .error && options.errors == .skip {
-                skipped += 1
-                continue
-            }
-            if let index = indexOfRequest[buffer.requestID] {
-                requests[index].append(buffer)
-            } else {
-                indexOfRequest[buffer.requestID] = requests.count
-                requests.append([buffer])
-            }
+    }
+
+    /// The timestamp --from/--until count from: the first selected stream's first buffer.
+    private func recordingStart() throws -> Int64 {
+        try reader.bufferCursor(streamIDs: routes.map(\.streamID)).next()?.metadata.timestamp.nanoseconds ?? 0
+    }
+
+    private func summarize(firstTimestamp: Int64) throws -> SelectionSummary {
+        let walk = try RequestWalk(reader: reader, streamIDs: routes.map(\.streamID), options: options, firstTimestamp: firstTimestamp)
+        var summary = SelectionSummary()
+        while let request = try walk.next() {
+            if summary.requests == 0 { summary.firstTimestamp = request[0].metadata.timestamp.nanoseconds }
+            summary.lastTimestamp = request[0].metadata.timestamp.nanoseconds
+            summary.requests += 1
         }
-        return (requests, skipped)
+        summary.skipped = walk.skipped
+        return summary
     }
 
     /// Prepares every sink (failing before anything is queued), calls `whenPrepared` (where
@@ -115,24 +162,26 @@ public final class Replayer {
             sinks[route.streamID] = route.sink
         }
         try whenPrepared()
-        let (requests, skippedPerLoop) = try selection()
-        guard let first = requests.first?.first, let last = requests.last?.first else {
+        let recordingStart = try recordingStart()
+        let summary = try summarize(firstTimestamp: recordingStart)
+        let skippedPerLoop = summary.skipped
+        guard summary.requests > 0 else {
             for route in routes { try route.sink.finish() }
             return Report(framesSent: 0, requestsSent: 0, errorsSkipped: skippedPerLoop, loopsCompleted: 0,
                           durationSeconds: 0, achievedRate: 0, targetRate: nil, latenessP50Nanoseconds: 0,
                           latenessP99Nanoseconds: 0, latenessMaxNanoseconds: 0, stoppedBySignal: false)
         }
-        let firstTimestamp = first.metadata.timestamp.nanoseconds
-        let span = last.metadata.timestamp.nanoseconds - firstTimestamp
+        let firstTimestamp = summary.firstTimestamp
+        let span = summary.lastTimestamp - firstTimestamp
         // One loop lasts the recorded span plus one mean interval, so the next loop's first frame
         // comes one interval after this loop's last.
-        let interval = requests.count > 1 ? span / Int64(requests.count - 1) : 33_333_333
+        let interval = summary.requests > 1 ? span / Int64(summary.requests - 1) : 33_333_333
         let loopLength = span + interval
         let rate = max(options.rate, 1e-6)
 
         var lateness: [Int64] = []
         // One loop's worth: --loop 4294967296 times the requests would overflow, or ask for terabytes.
-        lateness.reserveCapacity(requests.count)
+        lateness.reserveCapacity(summary.requests)
         var framesSent = 0
         var requestsSent = 0
         var loopsCompleted = 0
@@ -141,7 +190,10 @@ public final class Replayer {
         var loop = 0
         replay: while options.loops == 0 || loop < options.loops {
             let shift = Int64(loop) * loopLength
-            for request in requests {
+            // Each loop walks the index again: one request in memory at a time.
+            let walk = try RequestWalk(reader: reader, streamIDs: routes.map(\.streamID), options: options,
+                                       firstTimestamp: recordingStart)
+            while let request = try walk.next() {
                 if StopSignal.requested.load(ordering: .relaxed) {
                     stopped = true
                     break replay
@@ -177,7 +229,7 @@ public final class Replayer {
             framesSent: framesSent, requestsSent: requestsSent, errorsSkipped: skippedPerLoop * max(1, loopsCompleted),
             loopsCompleted: loopsCompleted, durationSeconds: duration,
             achievedRate: duration > 0 ? Double(requestsSent) / duration : 0,
-            targetRate: options.asFastAsPossible || span <= 0 ? nil : Double(requests.count - 1) / (Double(span) / 1e9) * rate,
+            targetRate: options.asFastAsPossible || span <= 0 ? nil : Double(summary.requests - 1) / (Double(span) / 1e9) * rate,
             latenessP50Nanoseconds: percentile(0.5), latenessP99Nanoseconds: percentile(0.99),
             latenessMaxNanoseconds: lateness.last ?? 0, stoppedBySignal: stopped)
     }

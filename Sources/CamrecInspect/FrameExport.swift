@@ -132,51 +132,87 @@ public struct FrameExporter {
     /// `{sequence}`). Returns the number of files. `progress(done, total)` after each.
     public func exportAll(stream: StreamDescription, as type: ExportFileType, pattern: String, replace: Bool,
                           progress: (Int, Int) -> Void = { _, _ in }) throws(InspectError) -> Int {
-        let buffers: [IndexedBuffer]
         do {
-            buffers = try reader.buffers(streamID: stream.id)
-        } catch {
+            // One buffer in memory at a time, whatever the recording's length.
+            let total = try reader.bufferCount(streamIDs: [stream.id])
+            let cursor = try reader.bufferCursor(streamIDs: [stream.id])
+            var written = 0
+            while let buffer = try cursor.next() {
+                let bytes = try fileBytes(buffer, of: stream, as: type)
+                try OutputFile.write(bytes, to: Self.path(pattern: pattern, sequence: buffer.metadata.sequence), replace: replace)
+                written += 1
+                progress(written, total)
+            }
+            return written
+        } catch let error as InspectError {
+            throw error
+        } catch let error as StoreError {
             throw .store(error)
+        } catch {
+            throw .store(.invalid(path: reader.path, reason: "\(error)"))
         }
-        for (position, buffer) in buffers.enumerated() {
-            let bytes = try fileBytes(buffer, of: stream, as: type)
-            try OutputFile.write(bytes, to: Self.path(pattern: pattern, sequence: buffer.metadata.sequence), replace: replace)
-            progress(position + 1, buffers.count)
-        }
-        return buffers.count
     }
 
     /// Writes a YUV stream as one .y4m (every buffer, or those with sequences in `sequences`).
-    /// Returns the number of frames.
+    /// Returns the number of frames. Walks the buffers twice (the rate first, then the frames),
+    /// one at a time.
     public func exportY4M(stream: StreamDescription, sequences: ClosedRange<Int64>? = nil, to path: String,
                           replace: Bool, progress: (Int, Int) -> Void = { _, _ in }) throws(InspectError) -> Int {
         guard Y4MWriter.supportedFourCCs.contains(stream.format.fourcc.description) else {
             throw .unsupportedFormat(fourcc: stream.format.fourcc.description, target: ".y4m",
                                      remedy: "y4m holds YUV (NV12, YU12, YUYV, UYVY, GREY...); export .png frames or .mcap instead")
         }
-        var buffers: [IndexedBuffer]
+        func selected(_ buffer: IndexedBuffer) -> Bool { sequences.map { $0.contains(Int64(buffer.metadata.sequence)) } ?? true }
         do {
-            buffers = try reader.buffers(streamID: stream.id)
-        } catch {
+            var span = RateSpan()
+            let first = try reader.bufferCursor(streamIDs: [stream.id])
+            while let buffer = try first.next() {
+                if selected(buffer) { span.add(buffer) }
+            }
+            let writer = try Y4MWriter(path: path, replace: replace, format: stream.format, framesPerSecond: span.rate)
+            let cursor = try reader.bufferCursor(streamIDs: [stream.id])
+            var done = 0
+            while let buffer = try cursor.next() {
+                guard selected(buffer) else { continue }
+                try writer.append(planes: try planePayloads(buffer))
+                done += 1
+                progress(done, span.count)
+            }
+            try writer.close()
+            return writer.frames
+        } catch let error as InspectError {
+            throw error
+        } catch let error as StoreError {
             throw .store(error)
+        } catch {
+            throw .store(.invalid(path: reader.path, reason: "\(error)"))
         }
-        if let sequences { buffers = buffers.filter { sequences.contains(Int64($0.metadata.sequence)) } }
-        let rate = meanRate(buffers)
-        let writer = try Y4MWriter(path: path, replace: replace, format: stream.format, framesPerSecond: rate)
-        for (position, buffer) in buffers.enumerated() {
-            try writer.append(planes: try planePayloads(buffer))
-            progress(position + 1, buffers.count)
-        }
-        try writer.close()
-        return writer.frames
     }
 
-    private func meanRate(_ buffers: [IndexedBuffer]) -> Double {
-        guard buffers.count > 1, let first = buffers.first?.metadata.timestamp.nanoseconds,
-              let last = buffers.last?.metadata.timestamp.nanoseconds, last > first else { return 30 }
-        // Count sequence steps, not buffers, so dropped frames do not lower the nominal rate.
-        let steps = Double(Int64(buffers.last?.metadata.sequence ?? 0) - Int64(buffers.first?.metadata.sequence ?? 0))
-        // Timestamps from the index: subtracted as Doubles, which cannot overflow.
-        return (steps > 0 ? steps : Double(buffers.count - 1)) / ((Double(last) - Double(first)) / 1e9)
+/// The nominal rate of a run of buffers from its first and last: sequence steps, not buffers,
+/// so dropped frames do not lower it; 30 when it cannot tell.
+private struct RateSpan {
+    var count = 0
+    var firstSequence: UInt32 = 0
+    var lastSequence: UInt32 = 0
+    var firstTimestamp: Int64 = 0
+    var lastTimestamp: Int64 = 0
+
+    mutating func add(_ buffer: IndexedBuffer) {
+        if count == 0 {
+            firstSequence = buffer.metadata.sequence
+            firstTimestamp = buffer.metadata.timestamp.nanoseconds
+        }
+        lastSequence = buffer.metadata.sequence
+        lastTimestamp = buffer.metadata.timestamp.nanoseconds
+        count += 1
     }
+
+    var rate: Double {
+        guard count > 1, lastTimestamp > firstTimestamp else { return 30 }
+        let steps = Double(Int64(lastSequence) - Int64(firstSequence))
+        // Timestamps from the index: subtracted as Doubles, which cannot overflow.
+        return (steps > 0 ? steps : Double(count - 1)) / ((Double(lastTimestamp) - Double(firstTimestamp)) / 1e9)
+    }
+}
 }

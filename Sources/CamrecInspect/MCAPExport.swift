@@ -72,13 +72,25 @@ public struct MCAPExporter {
         }
         let exporter = FrameExporter(reader: reader)
         let byID = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, $0) })
-        let buffers: [IndexedBuffer]
+        // One buffer in memory at a time, whatever the recording's length.
+        let total: Int
+        let cursor: BufferCursor
         do {
-            buffers = try reader.buffers(streamIDs: streams.map(\.id))
+            total = try reader.bufferCount(streamIDs: streams.map(\.id))
+            cursor = try reader.bufferCursor(streamIDs: streams.map(\.id))
         } catch {
             throw .store(error)
         }
-        for (position, buffer) in buffers.enumerated() {
+        var position = 0
+        while true {
+            let next: IndexedBuffer?
+            do {
+                next = try cursor.next()
+            } catch {
+                throw .store(error)
+            }
+            guard let buffer = next else { break }
+            position += 1
             guard let stream = byID[buffer.streamID], let channel = channels[buffer.streamID] else { continue }
             let timestamp = max(0, buffer.metadata.timestamp.nanoseconds)
             let time = "{\"sec\":\(timestamp / 1_000_000_000),\"nsec\":\(timestamp % 1_000_000_000)}"
@@ -112,10 +124,10 @@ public struct MCAPExporter {
             }
             try writer.addMessage(channelID: channel, sequence: buffer.metadata.sequence, logTime: UInt64(timestamp),
                                   publishTime: UInt64(timestamp), data: Array(json.utf8))
-            progress(position + 1, buffers.count)
+            progress(position, total)
         }
         try writer.finish()
-        return buffers.count
+        return position
     }
 
     /// A JSON string literal.

@@ -95,8 +95,6 @@ public struct RecordingDiff: Sendable {
         let secondFrames = FrameExporter(reader: second)
         var results: [StreamResult] = []
         for (pair, basis) in zip(pairs, bases) {
-            let leftBuffers = try first.buffers(streamID: pair.left.id)
-            let rightBuffers = try second.buffers(streamID: pair.right.id)
             let conversion = basis == .bytes ? nil
                 : "\(pair.left.layoutSummary) (first) and \(pair.right.layoutSummary) (second) converted to \(basis.name)"
                     + (basis == .yuv420p ? ", a lossless re-layout" : "")
@@ -104,41 +102,7 @@ public struct RecordingDiff: Sendable {
                                       firstFormat: pair.left.layoutSummary, secondFormat: pair.right.layoutSummary,
                                       conversion: conversion, paired: 0, identical: 0,
                                       differences: [], onlyInFirst: [], onlyInSecond: [], minimumPSNR: nil)
-            var matches: [(IndexedBuffer, IndexedBuffer)] = []
-            switch pairing {
-            case .sequence:
-                var bySequence: [UInt32: IndexedBuffer] = [:]
-                for buffer in rightBuffers where bySequence[buffer.metadata.sequence] == nil {
-                    bySequence[buffer.metadata.sequence] = buffer
-                }
-                var used = Set<UInt32>()
-                for buffer in leftBuffers {
-                    if let match = bySequence[buffer.metadata.sequence], !used.contains(buffer.metadata.sequence) {
-                        matches.append((buffer, match))
-                        used.insert(buffer.metadata.sequence)
-                    } else {
-                        result.onlyInFirst.append(buffer.metadata.sequence)
-                    }
-                }
-                result.onlyInSecond = rightBuffers.map(\.metadata.sequence).filter { !used.contains($0) }
-            case .timestamp:
-                let sorted = rightBuffers.sorted { $0.metadata.timestamp.nanoseconds < $1.metadata.timestamp.nanoseconds }
-                var used = Set<Int64>()
-                for buffer in leftBuffers {
-                    let timestamp = buffer.metadata.timestamp.nanoseconds
-                    let nearest = Self.nearest(to: timestamp, in: sorted)
-                    if let nearest,
-                       nearest.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp) <= UInt64(max(0, timestampToleranceNanoseconds)),
-                       !used.contains(nearest.bufferID) {
-                        matches.append((buffer, nearest))
-                        used.insert(nearest.bufferID)
-                    } else {
-                        result.onlyInFirst.append(buffer.metadata.sequence)
-                    }
-                }
-                result.onlyInSecond = sorted.filter { !used.contains($0.bufferID) }.map(\.metadata.sequence)
-            }
-            for (left, right) in matches {
+            func compare(_ left: IndexedBuffer, _ right: IndexedBuffer) throws {
                 result.paired += 1
                 func difference(psnr: Double?, leftBytes: Int, rightBytes: Int, problem: String?) -> Difference {
                     if let psnr { result.minimumPSNR = min(result.minimumPSNR ?? psnr, psnr) }
@@ -153,13 +117,13 @@ public struct RecordingDiff: Sendable {
                     if left.planes.map(\.storedSize) == right.planes.map(\.storedSize),
                        left.planes.map(\.checksum) == right.planes.map(\.checksum) {
                         result.identical += 1
-                        continue
+                        return
                     }
                     let leftBytes = try first.readBuffer(left)
                     let rightBytes = try second.readBuffer(right)
                     if leftBytes == rightBytes {
                         result.identical += 1
-                        continue
+                        return
                     }
                     let problem: String? = if leftBytes.count != rightBytes.count {
                         "sizes differ (\(leftBytes.count) vs \(rightBytes.count) bytes)"
@@ -172,7 +136,7 @@ public struct RecordingDiff: Sendable {
                     result.differences.append(difference(psnr: problem == nil ? Self.psnr(leftBytes, rightBytes) : nil,
                                                          leftBytes: leftBytes.count, rightBytes: rightBytes.count,
                                                          problem: problem))
-                    continue
+                    return
                 }
                 let leftPlanes = try firstFrames.planePayloads(left)
                 let rightPlanes = try secondFrames.planePayloads(right)
@@ -185,40 +149,87 @@ public struct RecordingDiff: Sendable {
                 } catch {
                     result.differences.append(difference(psnr: nil, leftBytes: leftBytes, rightBytes: rightBytes,
                                                          problem: "the first's buffer cannot be converted: \(error)"))
-                    continue
+                    return
                 }
                 do {
                     rightSamples = try basis.samples(planes: rightPlanes, format: pair.right.format)
                 } catch {
                     result.differences.append(difference(psnr: nil, leftBytes: leftBytes, rightBytes: rightBytes,
                                                          problem: "the second's buffer cannot be converted: \(error)"))
-                    continue
+                    return
                 }
                 if leftSamples == rightSamples {
                     result.identical += 1
-                    continue
+                    return
                 }
                 // Both sides were converted to one size of one representation, so the lengths agree.
                 result.differences.append(difference(psnr: Self.psnr(leftSamples, rightSamples),
                                                      leftBytes: leftBytes, rightBytes: rightBytes, problem: nil))
             }
+            // Both sides walked in pairing order, one buffer (or a tolerance's window) at a time:
+            // a merge join, so a long recording is compared in the memory of a short one.
+            switch pairing {
+            case .sequence:
+                let lefts = try first.bufferCursor(streamIDs: [pair.left.id], order: .sequence)
+                let rights = try second.bufferCursor(streamIDs: [pair.right.id], order: .sequence)
+                var right = try rights.next()
+                while let left = try lefts.next() {
+                    while let candidate = right, candidate.metadata.sequence < left.metadata.sequence {
+                        result.onlyInSecond.append(candidate.metadata.sequence)
+                        right = try rights.next()
+                    }
+                    if let candidate = right, candidate.metadata.sequence == left.metadata.sequence {
+                        try compare(left, candidate)
+                        right = try rights.next()
+                    } else {
+                        result.onlyInFirst.append(left.metadata.sequence)
+                    }
+                }
+                while let candidate = right {
+                    result.onlyInSecond.append(candidate.metadata.sequence)
+                    right = try rights.next()
+                }
+            case .timestamp:
+                let tolerance = max(0, timestampToleranceNanoseconds)
+                let lefts = try first.bufferCursor(streamIDs: [pair.left.id], order: .timestamp)
+                let rights = try second.bufferCursor(streamIDs: [pair.right.id], order: .timestamp)
+                // The second's buffers within the tolerance of the current one, oldest first.
+                var window: [IndexedBuffer] = []
+                var upcoming = try rights.next()
+                while let left = try lefts.next() {
+                    let timestamp = left.metadata.timestamp.nanoseconds
+                    while let candidate = upcoming,
+                          candidate.metadata.timestamp.nanoseconds <= timestamp
+                            || candidate.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp) <= UInt64(tolerance) {
+                        window.append(candidate)
+                        upcoming = try rights.next()
+                    }
+                    // Older than the tolerance: nothing later in the first can pair with them.
+                    while let oldest = window.first, oldest.metadata.timestamp.nanoseconds < timestamp,
+                          oldest.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp) > UInt64(tolerance) {
+                        result.onlyInSecond.append(oldest.metadata.sequence)
+                        window.removeFirst()
+                    }
+                    let nearest = window.indices.min {
+                        window[$0].metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp)
+                            < window[$1].metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp)
+                    }
+                    if let nearest {
+                        let match = window.remove(at: nearest)
+                        try compare(left, match)
+                    } else {
+                        result.onlyInFirst.append(left.metadata.sequence)
+                    }
+                }
+                result.onlyInSecond += window.map(\.metadata.sequence)
+                while let candidate = upcoming {
+                    result.onlyInSecond.append(candidate.metadata.sequence)
+                    upcoming = try rights.next()
+                }
+            }
             results.append(result)
         }
         streams = results
-    }
-
-    private static func nearest(to timestamp: Int64, in sorted: [IndexedBuffer]) -> IndexedBuffer? {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle].metadata.timestamp.nanoseconds < timestamp { low = middle + 1 } else { high = middle }
-        }
-        let candidates = [low - 1, low].filter { $0 >= 0 && $0 < sorted.count }.map { sorted[$0] }
-        return candidates.min {
-            $0.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp)
-                < $1.metadata.timestamp.nanoseconds.absoluteDifference(from: timestamp)
-        }
     }
 
     /// PSNR in dB of two equally long byte strings taken as 8-bit samples; infinity when equal.

@@ -101,8 +101,18 @@ public final class RecordingReader {
     }
 
     /// Buffers in recording order, of the given streams (every stream when nil), with their plane
-    /// locations. The selection is made in SQL, so only what is asked for is loaded.
+    /// locations. The selection is made in SQL, so only what is asked for is loaded; for long
+    /// recordings walk them with `bufferCursor` instead, which holds one buffer at a time.
     public func buffers(streamIDs: [Int]? = nil, where condition: BufferCondition = .all) throws(StoreError) -> [IndexedBuffer] {
+        let cursor = try bufferCursor(streamIDs: streamIDs, where: condition)
+        var result: [IndexedBuffer] = []
+        while let buffer = try cursor.next() { result.append(buffer) }
+        return result
+    }
+
+    /// A cursor over the buffers of the given streams (every stream when nil) in `order`.
+    public func bufferCursor(streamIDs: [Int]? = nil, where condition: BufferCondition = .all,
+                             order: BufferOrder = .recording) throws(StoreError) -> BufferCursor {
         var sql = """
             SELECT b.id, b.request_id, b.stream_id, b.status, b.sequence, b.timestamp_ns, b.clock, b.flags, b.field,
                    p.plane, p.bytesused, p.data_offset, p.length, p.chunk_id, p.offset, p.stored_size, p.raw_size,
@@ -124,40 +134,29 @@ public final class RecordingReader {
             sql += " AND b.id = ?"
             arguments.append(.integer(id))
         }
-        sql += " ORDER BY b.id, p.plane"
+        switch order {
+        case .recording: sql += " ORDER BY b.id, p.plane"
+        case .sequence: sql += " ORDER BY b.sequence, b.id, p.plane"
+        case .timestamp: sql += " ORDER BY b.timestamp_ns, b.id, p.plane"
+        case .request: sql += " ORDER BY b.request_id, b.id, p.plane"
+        }
         let statement = try index.database.prepare(sql)
         try statement.bind(arguments)
-        var result: [IndexedBuffer] = []
-        while try statement.step() {
-            let bufferID = statement.int64(0)
-            if result.last?.bufferID != bufferID {
-                guard let status = BufferStatus(rawValue: statement.text(3)),
-                      let clock = TimestampClock(rawValue: statement.text(6)) else {
-                    throw .corrupt(path: index.path, offset: 0, reason: "buffer \(bufferID) has an unknown status or clock")
-                }
-                result.append(IndexedBuffer(
-                    bufferID: bufferID, requestID: statement.int64(1), streamID: Int(statement.int64(2)),
-                    metadata: BufferMetadata(status: status, sequence: UInt32(truncatingIfNeeded: statement.int64(4)),
-                                             timestamp: Timestamp(nanoseconds: statement.int64(5), clock: clock),
-                                             flags: UInt32(truncatingIfNeeded: statement.int64(7)),
-                                             field: UInt32(truncatingIfNeeded: statement.int64(8)), planes: []),
-                    planes: []))
-            }
-            guard !statement.isNull(9) else { continue }
-            guard let encoding = PlaneEncoding(name: statement.text(17)), let checksum = UInt64(statement.text(18), radix: 16) else {
-                throw .corrupt(path: index.path, offset: 0, reason: "a plane of buffer \(bufferID) has an unknown encoding or checksum")
-            }
-            let plane = PlaneMetadata(bytesUsed: UInt32(clamping: statement.int64(10)),
-                                      dataOffset: UInt32(clamping: statement.int64(11)),
-                                      length: UInt32(clamping: statement.int64(12)))
-            result[result.count - 1].metadata.planes.append(plane)
-            result[result.count - 1].planes.append(IndexedPlane(
-                metadata: plane,
-                location: ChunkLocation(chunkID: statement.int64(13), offset: statement.int64(14),
-                                        compressedLength: statement.int64(15)),
-                storedSize: UInt32(clamping: statement.int64(16)), encoding: encoding, checksum: checksum))
+        return BufferCursor(statement: statement, indexPath: index.path)
+    }
+
+    /// How many buffers the given streams have (every stream when nil), for progress.
+    public func bufferCount(streamIDs: [Int]? = nil) throws(StoreError) -> Int {
+        var sql = "SELECT COUNT(*) FROM buffers"
+        var arguments: [SQLiteValue] = []
+        if let streamIDs {
+            sql += " WHERE stream_id IN (" + streamIDs.map { _ in "?" }.joined(separator: ", ") + ")"
+            arguments = streamIDs.map { .integer(Int64($0)) }
         }
-        return result
+        let statement = try index.database.prepare(sql)
+        try statement.bind(arguments)
+        guard try statement.step() else { return 0 }
+        return Int(clamping: statement.int64(0))
     }
 
     /// The stored bytes of one plane, decompressed and verified.
