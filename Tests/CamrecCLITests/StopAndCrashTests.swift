@@ -16,12 +16,32 @@ struct StopAndCrashTests {
         return process
     }
 
-    private func waitForChunks(in path: String, atLeast count: Int) {
+    /// Waits up to 10 s for the recorder to have written `count` chunk files; fails the test
+    /// (instead of going on with fewer) when it has not.
+    private func waitForChunks(in path: String, atLeast count: Int) throws {
+        var chunks: [String] = []
         for _ in 0..<200 {
-            let chunks = (try? FileManager.default.contentsOfDirectory(atPath: path + "/chunks")) ?? []
+            chunks = (try? FileManager.default.contentsOfDirectory(atPath: path + "/chunks")) ?? []
             if chunks.count >= count { return }
             usleep(50_000)
         }
+        try #require(chunks.count >= count, "the recorder wrote \(chunks.count) chunks in 10 s, not \(count)")
+    }
+
+    /// The buffers whose every plane reached the chunk files complete and intact: what a scan of
+    /// the bytes on disk finds, independent of the index and of `recover`.
+    private func completeBuffersOnDisk(_ path: String) throws -> Set<Int64> {
+        let names = try FileManager.default.contentsOfDirectory(atPath: path + "/chunks").filter { $0.hasSuffix(".zst") }.sorted()
+        var planes: [Int64: (count: Int, expected: Int)] = [:]
+        for name in names {
+            let chunkID = Int64(name.prefix { $0.isNumber }) ?? 0
+            for item in try ChunkScanner(path: path + "/chunks/" + name, chunkID: chunkID).scan(decode: true) {
+                if case let .plane(header, _) = item {
+                    planes[header.bufferID, default: (0, header.planeCount)].count += 1
+                }
+            }
+        }
+        return Set(planes.filter { $0.value.count == $0.value.expected }.keys)
     }
 
     @Test("SIGINT and SIGTERM stop the recorder cleanly, with a note of why", arguments: [SIGINT, SIGTERM])
@@ -31,7 +51,7 @@ struct StopAndCrashTests {
         let path = folder + "/signal.camrec"
         let process = try start(["record", "-o", path, "--duration", "60", "--synthetic-size", "64x48",
                                  "--chunk-duration", "0.2"])
-        waitForChunks(in: path, atLeast: 2)
+        try waitForChunks(in: path, atLeast: 2)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -50,7 +70,7 @@ struct StopAndCrashTests {
         let path = folder + "/killed.camrec"
         let process = try start(["record", "-o", path, "--duration", "60", "--synthetic-size", "64x48",
                                  "--chunk-duration", "0.2"])
-        waitForChunks(in: path, atLeast: 4)
+        try waitForChunks(in: path, atLeast: 4)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
 
@@ -67,12 +87,16 @@ struct StopAndCrashTests {
         let streams = object?["streams"] as? [[String: Any]] ?? []
         #expect(streams.reduce(0) { $0 + ($1["buffers"] as? Int ?? 0) } == committed.count)
 
-        // recover indexes every complete frame of every chunk, the open one included.
+        // recover indexes exactly the buffers whose planes all reached the chunks, the open
+        // chunk's included, and each reads back against its checksum.
+        let onDisk = try completeBuffersOnDisk(path)
+        let committedIDs = Set(committed.map(\.bufferID))
+        #expect(committedIDs.isSubset(of: onDisk))
         let result = try CamrecBinary.run(["recover", path])
         #expect(result.standardOutput.contains("recovered"))
-        let recovered = try RecordingReader(path: path).buffers()
-        #expect(recovered.count >= committed.count)
-        let committedIDs = Set(committed.map(\.bufferID))
-        #expect(committedIDs.isSubset(of: Set(recovered.map(\.bufferID))))
+        let recoveredReader = try RecordingReader(path: path)
+        let recovered = try recoveredReader.buffers()
+        #expect(Set(recovered.map(\.bufferID)) == onDisk)
+        for buffer in recovered { _ = try recoveredReader.readBuffer(buffer) }
     }
 }
