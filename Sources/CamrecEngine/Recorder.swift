@@ -33,6 +33,8 @@ public final class Recorder {
         /// Written as information notes when recording starts (controls a replay set on the
         /// device, the capture format it chose and why).
         public var startNotes: [String] = []
+        /// Ends the recording cleanly when requested (the CLI's SIGINT/SIGTERM handlers make it).
+        public var stop = StopRequest()
 
         public init(outputPath: String) {
             self.outputPath = outputPath
@@ -196,7 +198,7 @@ public final class Recorder {
             sourceError = error
         }
         capture: while sourceError == nil {
-            if StopSignal.requested.load(ordering: .relaxed) {
+            if options.stop.isRequested {
                 stopReason = "stopped by signal"
                 break
             }

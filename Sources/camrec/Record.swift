@@ -165,6 +165,8 @@ struct Record: ParsableCommand {
 
     /// Runs the recorder with a live status line on a terminal, then prints the summary.
     func record(source: any FrameSource, options: Recorder.Options) throws {
+        var options = options
+        options.stop = commandStopRequest
         installStopHandlers()
         let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1)
         let summary: Recorder.Summary
