@@ -338,7 +338,7 @@ public final class V4L2OutputSink: FrameSink {
         if session.interface.drainsWithCommand {
             var lastProgress = MonotonicClock.nanoseconds()
             while !queue.queuedIndices.isEmpty {
-                if StopSignal.requested.load(ordering: .relaxed) || session.captureEnded != nil { break }
+                if stop.isRequested || session.captureEnded != nil { break }
                 let events = try queue.waitUntilReady(timeoutMilliseconds: 50)
                 if try reclaim() > 0 {
                     lastProgress = MonotonicClock.nanoseconds()
