@@ -1,6 +1,6 @@
 import Foundation
 
-/// A fixed-capacity FIFO between threads: producers either wait or learn at once that it is
+/// A FIFO of fixed capacity (in elements) between threads: producers either wait or learn at once that it is
 /// full (the recorder then records a drop of its own instead of stalling the driver);
 /// consumers wait until an element arrives or the queue is closed.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
@@ -58,51 +58,5 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         closed = true
         condition.broadcast()
         condition.unlock()
-    }
-}
-
-/// Puts results that workers finish in any order back into the order they were captured:
-/// `put(serial:)` from any thread, `next(timeout:)` from the one writer thread.
-final class Reorderer<Element: Sendable>: @unchecked Sendable {
-    // All state is guarded by `condition`.
-    private let condition = NSCondition()
-    private var waiting: [Int64: Element] = [:]
-    private var nextSerial: Int64 = 0
-    private var finalCount: Int64?
-
-    func put(serial: Int64, _ element: Element) {
-        condition.lock()
-        waiting[serial] = element
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Declares that serials 0..<count are all there will be.
-    func finish(count: Int64) {
-        condition.lock()
-        finalCount = count
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    enum Next {
-        case element(Element)
-        case timedOut
-        case finished
-    }
-
-    /// The element with the next serial, waiting up to `timeout` seconds.
-    func next(timeout: TimeInterval) -> Next {
-        condition.lock()
-        defer { condition.unlock() }
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while true {
-            if let element = waiting.removeValue(forKey: nextSerial) {
-                nextSerial += 1
-                return .element(element)
-            }
-            if let finalCount, nextSerial >= finalCount { return .finished }
-            if !condition.wait(until: deadline) { return .timedOut }
-        }
     }
 }

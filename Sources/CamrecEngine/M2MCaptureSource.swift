@@ -97,7 +97,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
     public func awaitConfiguration() throws -> Bool {
         while true {
             if state.withLock({ $0.configured }) { return true }
-            if StopSignal.requested.load(ordering: .relaxed) { return false }
+            if session.stop.isRequested { return false }
             if let failure = session.outputFailure {
                 finish("replay failed before the decoder announced a format: \(failure)", normally: false)
                 return false

@@ -15,6 +15,8 @@ public final class M2MSession: @unchecked Sendable {
     public let device: VideoDevice
     /// Decided once when the target opened.
     public let interface: MemoryToMemoryInterface
+    /// The replay's stop request: both sides stop waiting for each other when it is made.
+    public let stop: StopRequest
 
     private let state = Mutex(State())
 
@@ -27,10 +29,11 @@ public final class M2MSession: @unchecked Sendable {
     }
 
     /// Opens the session over an M2M node; nil for nodes that are not M2M.
-    public init?(device: VideoDevice) throws(V4L2Error) {
+    public init?(device: VideoDevice, stop: StopRequest) throws(V4L2Error) {
         guard let interface = try device.memoryToMemoryInterface() else { return nil }
         self.device = device
         self.interface = interface
+        self.stop = stop
     }
 
     /// The output side queued one more buffer.
@@ -67,7 +70,7 @@ public final class M2MSession: @unchecked Sendable {
         while true {
             let (done, ended) = state.withLock { ($0.produced >= $0.queued, $0.captureEnded != nil) }
             if done { return true }
-            if ended || StopSignal.requested.load(ordering: .relaxed) { return false }
+            if ended || stop.isRequested { return false }
             usleep(500)
         }
     }

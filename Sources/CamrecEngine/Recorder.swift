@@ -1,13 +1,25 @@
 import CamrecStore
 import Foundation
-import Synchronization
 
-/// Records a `FrameSource` into a recording folder. Data flow:
-/// source (capture thread: dequeue, group into requests) -> bounded queue -> compression workers
-/// (encode each plane, then hand the buffer back to the source) -> reorderer -> one writer
-/// thread (chunks in capture order, index committed after each chunk is synced).
-/// When the queue is full the recorder drops the buffer at once (the driver keeps streaming) and
-/// records that drop as its own, apart from the driver's sequence gaps.
+/// Records a `FrameSource` into a recording folder, as five stages with a bounded hand-off
+/// between each:
+///
+///     capture -> compress -> order -> write -> commit
+///
+/// - `CaptureStage` (the caller's thread): dequeues, groups buffers into requests, and admits
+///   each into the pipeline by reserving its bytes in the `MemoryBudget`; the only place that drops.
+/// - `CompressStage` (`workers` threads, fed by a `BoundedQueue`): encodes each plane straight from
+///   the source's buffer and hands the buffer back to the source (VIDIOC_QBUF) at once.
+/// - the order stage (`Reorderer`): puts encoded buffers back in capture order.
+/// - `WriteStage` (one thread): appends them to chunk files, writes notes, seals full chunks.
+/// - `CommitStage` (one thread, a queue of `PipelineCosts.commitQueueChunks` chunks): fdatasync
+///   each sealed chunk, then commit the index rows that point into it.
+///
+/// Memory is bounded in bytes end to end: `Options.maxMemoryBytes` caps the process, and what is
+/// left of it after the recorder's fixed part is the budget every buffer's bytes are reserved in
+/// before they enter the pipeline. When the disk falls behind, the budget fills and the capture
+/// stage drops (a live source; one that is not live waits), counts the drop for its stream and
+/// notes why, so the driver keeps its buffers moving.
 public final class Recorder {
     /// How to record.
     public struct Options: Sendable {
@@ -17,6 +29,11 @@ public final class Recorder {
         public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         /// Buffers that may wait for a worker before the recorder drops one.
         public var queueCapacity = 8
+        /// The most memory the recording process may use (`--max-memory`), in bytes: the pipeline's
+        /// budget is what is left after the process's resident size at the start (runtime, the
+        /// source's buffers, warmed-up compressors) and `fixedAllowanceBytes`. nil: no ceiling on the
+        /// process; the pipeline still holds at most `defaultPipelineBudgetBytes`.
+        public var maxMemoryBytes: Int?
         /// Stop after this many buffers of every stream.
         public var frameLimit: Int?
         /// Stop after this long.
@@ -33,6 +50,14 @@ public final class Recorder {
         /// Written as information notes when recording starts (controls a replay set on the
         /// device, the capture format it chose and why).
         public var startNotes: [String] = []
+        /// Ends the recording cleanly when requested (the CLI's SIGINT/SIGTERM handlers make it).
+        public var stop = StopRequest()
+
+        /// The pipeline's budget when no `maxMemoryBytes` is given.
+        public static let defaultPipelineBudgetBytes = 256 << 20
+        /// Kept out of the budget for what grows after the start: SQLite's page cache, the open
+        /// chunk's pending rows, allocator slack, thread stacks.
+        public static let fixedAllowanceBytes = 8 << 20
 
         public init(outputPath: String) {
             self.outputPath = outputPath
@@ -48,15 +73,27 @@ public final class Recorder {
         public var recorderDrops: Int64
         public var seconds: Double
         public var stopReason: String
+        /// The pipeline's memory budget, and the most of it held at once.
+        public var memoryBudgetBytes: Int64
+        public var memoryPeakBytes: Int64
+        /// The process's peak resident size (VmHWM) when the recording closed; nil without /proc.
+        public var peakResidentBytes: Int64?
     }
 
     /// Progress figures, read by the status line while recording.
     public struct Progress: Sendable {
-        public var buffers: Int64
-        public var rawBytes: Int64
-        public var storedBytes: Int64
-        public var recorderDrops: Int64
-        public var driverDrops: Int64
+        public var buffers: Int64 = 0
+        public var rawBytes: Int64 = 0
+        public var storedBytes: Int64 = 0
+        public var recorderDrops: Int64 = 0
+        public var driverDrops: Int64 = 0
+        /// Recorder drops per stream (`StreamDescription.id`).
+        public var recorderDropsByStream: [Int: Int64] = [:]
+        /// Why the last recorder drop happened.
+        public var lastDropReason: String?
+        /// Bytes the pipeline holds now, and its budget.
+        public var memoryHeldBytes: Int64 = 0
+        public var memoryLimitBytes: Int64 = 0
     }
 
     private let source: any FrameSource
@@ -65,25 +102,6 @@ public final class Recorder {
     public init(source: any FrameSource, options: Options) {
         self.source = source
         self.options = options
-    }
-
-    /// One captured buffer on its way to a worker.
-    private struct Job: Sendable {
-        var serial: Int64
-        var bufferID: Int64
-        var requestID: Int64
-        var join: RequestJoin
-        var captured: CapturedBuffer
-        var encoding: PlaneEncoding
-    }
-
-    /// What the writer receives, in capture order.
-    private enum Item: Sendable {
-        case buffer(EncodedBuffer)
-        case note(kind: RecorderNote.Kind, streamID: Int?, sequence: UInt32?, message: String)
-        /// A stream the source announced after the start.
-        case stream(StreamDescription)
-        case failed(String)
     }
 
     /// Records until the frame or time limit, the end of the source, a stop request or an error.
@@ -96,240 +114,88 @@ public final class Recorder {
             startMonotonicNanoseconds: MonotonicClock.nanoseconds(), source: source.sourceDescription,
             sourceRecording: options.sourceRecording, sourceDevice: options.sourceDevice,
             requestToleranceNanoseconds: options.requestToleranceNanoseconds)
+        let encoders = try warmEncoders(for: streams)
+        let budget = MemoryBudget(limit: try pipelineBudget(for: streams))
         let writer = try RecordingWriter(
             path: options.outputPath, info: info, streams: streams,
             options: RecordingWriter.Options(chunkSizeLimit: options.chunkSizeLimit,
                                              chunkDurationNanoseconds: options.chunkDurationNanoseconds,
                                              replaceExisting: options.replaceExisting))
-        let queue = BoundedQueue<Job>(capacity: options.queueCapacity)
-        let reorderer = Reorderer<Item>()
-        let counters = Counters()
-        let level = options.compressionLevel
+        let counters = RecorderCounters()
+        let drops = DropLedger()
+        let jobs = BoundedQueue<CaptureJob>(capacity: options.queueCapacity)
+        let order = Reorderer<OrderedItem>()
+        let commit = CommitStage(committer: writer.committer, budget: budget, counters: counters)
+        writer.commit(through: { (work: IndexWork) throws(StoreError) in try commit.submit(work) },
+                      drain: { () throws(StoreError) in try commit.drain() })
+        let compress = CompressStage(encoders: encoders, jobs: jobs, order: order, budget: budget)
+        let write = WriteStage(writer: writer, order: order, drops: drops, budget: budget, counters: counters)
 
-        // Compression workers.
-        let workerGroup = DispatchGroup()
-        for _ in 0..<max(1, options.workers) {
-            workerGroup.enter()
-            let thread = Thread {
-                defer { workerGroup.leave() }
-                let encoder: PlaneEncoder
-                do {
-                    encoder = try PlaneEncoder(level: level)
-                } catch {
-                    while let job = queue.pop() {
-                        job.captured.release()
-                        reorderer.put(serial: job.serial, .failed("\(error)"))
-                    }
-                    return
-                }
-                while let job = queue.pop() {
-                    reorderer.put(serial: job.serial, Self.encode(job, encoder: encoder))
-                }
-            }
-            thread.name = "camrec-compress"
-            thread.start()
-        }
-
-        // The writer: chunks in capture order, index after each synced chunk.
-        let writerDone = DispatchSemaphore(value: 0)
-        let writerBox = UncheckedBox(writer)
-        let writerFailure = Mutex<String?>(nil)
-        let writerThread = Thread {
-            defer { writerDone.signal() }
-            let writer = writerBox.value
-            var failed = false
-            loop: while true {
-                switch reorderer.next(timeout: 0.1) {
-                case .finished:
-                    break loop
-                case .timedOut:
-                    if !failed {
-                        do { try writer.rollIfDue() } catch {
-                            failed = true
-                            writerFailure.withLock { $0 = "\(error)" }
-                        }
-                    }
-                case let .element(item):
-                    guard !failed else { continue }
-                    do {
-                        switch item {
-                        case let .buffer(buffer):
-                            try writer.append(buffer)
-                            counters.written(buffer)
-                        case let .note(kind, streamID, sequence, message):
-                            try writer.addNote(kind: kind, streamID: streamID, sequence: sequence, message: message)
-                        case let .stream(description):
-                            try writer.addStream(description)
-                        case let .failed(message):
-                            try writer.addNote(kind: .error, message: message)
-                            failed = true
-                            writerFailure.withLock { $0 = message }
-                        }
-                    } catch {
-                        failed = true
-                        writerFailure.withLock { $0 = "\(error)" }
-                    }
-                }
-            }
-        }
-        writerThread.name = "camrec-writer"
-        writerThread.start()
-
-        // Capture on this thread.
-        var grouper = RequestGrouper(toleranceNanoseconds: options.requestToleranceNanoseconds)
-        var serial: Int64 = 0
-        var bufferID: Int64 = 0
-        var perStream: [Int: Int] = [:]
-        var lastSequence: [Int: UInt32] = [:]
-        var encodings = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, PlaneEncoding(for: $0.format.fourcc)) })
         let started = MonotonicClock.nanoseconds()
-        var lastProgress = started
-        var stopReason = "stopped"
-        var sourceError: Error?
-        for note in options.startNotes {
-            reorderer.put(serial: serial, .note(kind: .info, streamID: nil, sequence: nil, message: note))
-            serial += 1
-        }
-        do {
-            try source.start()
-        } catch {
-            sourceError = error
-        }
-        capture: while sourceError == nil {
-            if StopSignal.requested.load(ordering: .relaxed) {
-                stopReason = "stopped by signal"
-                break
-            }
-            if let failure = writerFailure.withLock({ $0 }) {
-                stopReason = "stopped by a write error: \(failure)"
-                break
-            }
-            let now = MonotonicClock.nanoseconds()
-            if let seconds = options.durationSeconds, Double(now - started) / 1e9 >= seconds {
-                stopReason = "duration of \(seconds) s reached"
-                break
-            }
-            if let limit = options.frameLimit, streams.allSatisfy({ (perStream[$0.id] ?? 0) >= limit }) {
-                stopReason = "frame limit of \(limit) per stream reached"
-                break
-            }
-            if let progress, now - lastProgress >= 500_000_000 {
-                lastProgress = now
-                progress(counters.snapshot())
-            }
-            let buffers: [CapturedBuffer]?
-            do {
-                buffers = try source.nextBuffers(timeoutMilliseconds: 100)
-            } catch {
-                sourceError = error
-                break
-            }
-            guard let buffers else {
-                stopReason = source.endReason ?? "the source ended"
-                if !source.endedNormally {
-                    reorderer.put(serial: serial, .note(kind: .error, streamID: nil, sequence: nil, message: stopReason))
-                    serial += 1
-                }
-                break
-            }
-            for captured in buffers {
-                let stream = captured.streamID
-                if encodings[stream] == nil, let added = source.streams.first(where: { $0.id == stream }) {
-                    // A stream the source announced mid-recording (a decoder's resolution change).
-                    encodings[stream] = PlaneEncoding(for: added.format.fourcc)
-                    reorderer.put(serial: serial, .stream(added))
-                    serial += 1
-                }
-                if let limit = options.frameLimit, (perStream[stream] ?? 0) >= limit {
-                    captured.release()  // Past the limit for this stream: hands the buffer straight back.
-                    continue
-                }
-                perStream[stream, default: 0] += 1
-                let sequence = captured.metadata.sequence
-                if let previous = lastSequence[stream] {
-                    counters.driverDrops(Int64(DriverDrops.missing(after: previous, before: sequence)))
-                }
-                lastSequence[stream] = sequence
-                let assignment = grouper.assign(streamID: stream, metadata: captured.metadata)
-                bufferID += 1
-                let job = Job(serial: serial, bufferID: bufferID, requestID: assignment.requestID, join: assignment.join,
-                              captured: captured, encoding: encodings[stream] ?? .zstd)
-                let queued = source.isLive ? queue.tryPush(job) : queue.push(job)
-                if !queued {
-                    captured.release()  // The recorder cannot keep up: give the buffer back and say so.
-                    counters.recorderDrop()
-                    reorderer.put(serial: serial, .note(
-                        kind: .recorderDrop, streamID: stream, sequence: sequence,
-                        message: "compression queue full (\(options.queueCapacity) buffers); buffer dropped by the recorder"))
-                }
-                serial += 1
-            }
-        }
-        if let sourceError {
-            stopReason = "stopped by a device error: \(sourceError)"
-            reorderer.put(serial: serial, .note(kind: .error, streamID: nil, sequence: nil, message: "\(sourceError)"))
-            serial += 1
-        }
-        queue.close()
-        workerGroup.wait()
+        let capture = CaptureStage(source: source, options: options, jobs: jobs, order: order, budget: budget,
+                                   drops: drops, counters: counters, write: write)
+        let outcome = capture.run(progress: progress)
+
+        jobs.close()
+        compress.wait()
         // Stream off only after the workers are done with every buffer they held.
         source.stop()
-        reorderer.finish(count: serial)
-        writerDone.wait()
-        let failure = writerFailure.withLock { $0 }
+        order.finish(count: outcome.serialCount)
+        write.wait()
+        budget.close()
+        var stopReason = outcome.stopReason
+        let failure = write.failure
         if let failure, !stopReason.hasPrefix("stopped by a write error") {
             stopReason = "stopped by a write error: \(failure)"
         }
+        var closeFailure: String?
         do {
             try writer.close(stopReason: stopReason)
         } catch {
-            // Closing after a write error (a full disk) may fail too; the first error is the one to report.
-            if failure == nil { throw RecorderError.writeFailed(path: options.outputPath, reason: "\(error)") }
+            closeFailure = "\(error)"
         }
-        if let failure { throw RecorderError.writeFailed(path: options.outputPath, reason: failure) }
+        // Closing after a write error (a full disk) may fail too; the first error is the one to report.
+        if let failure = failure ?? closeFailure { throw RecorderError.writeFailed(path: options.outputPath, reason: failure) }
         let snapshot = counters.snapshot()
         return Summary(path: options.outputPath, buffers: snapshot.buffers, rawBytes: snapshot.rawBytes,
                        storedBytes: snapshot.storedBytes, recorderDrops: snapshot.recorderDrops,
-                       seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9, stopReason: stopReason)
+                       seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9, stopReason: stopReason,
+                       memoryBudgetBytes: Int64(budget.limit), memoryPeakBytes: Int64(budget.peakBytes),
+                       peakResidentBytes: ProcessMemory.peakResidentBytes.map(Int64.init))
     }
 
-    private static func encode(_ job: Job, encoder: PlaneEncoder) -> Item {
-        // Hands the buffer back to the source (QBUF) once its bytes are compressed, on every path.
-        defer { job.captured.release() }
-        var planes: [EncodedPlane] = []
-        for (index, bytes) in job.captured.planeBytes.enumerated() {
-            let metadata = index < job.captured.metadata.planes.count
-                ? job.captured.metadata.planes[index] : PlaneMetadata(bytesUsed: UInt32(bytes.count), length: UInt32(bytes.count))
-            do {
-                planes.append(try encoder.encode(bytes, metadata: metadata, as: job.encoding))
-            } catch {
-                return .failed("\(error)")
+    /// One encoder per worker, each having compressed one plane of the largest size once, so the
+    /// memory zstd keeps per worker is resident (and measured) before the budget is worked out.
+    private func warmEncoders(for streams: [StreamDescription]) throws -> [PlaneEncoder] {
+        let largestPlane = streams.flatMap { $0.format.planes.map { Int($0.sizeImage) } }.max() ?? 0
+        let zeros = [UInt8](repeating: 0, count: min(largestPlane, 64 << 20))
+        return try (0..<max(1, options.workers)).map { _ in
+            let encoder = try PlaneEncoder(level: options.compressionLevel)
+            _ = try zeros.withUnsafeBytes {
+                try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: UInt32($0.count), length: UInt32($0.count)), as: .zstd)
             }
-        }
-        return .buffer(EncodedBuffer(bufferID: job.bufferID, requestID: job.requestID, requestJoin: job.join,
-                                     streamID: job.captured.streamID, metadata: job.captured.metadata, planes: planes))
-    }
-}
-
-/// Running totals shared by the writer and the status line.
-private final class Counters: Sendable {
-    private let state = Mutex(Recorder.Progress(buffers: 0, rawBytes: 0, storedBytes: 0, recorderDrops: 0, driverDrops: 0))
-
-    func written(_ buffer: EncodedBuffer) {
-        state.withLock {
-            $0.buffers += 1
-            for plane in buffer.planes {
-                $0.rawBytes += Int64(plane.storedSize)
-                $0.storedBytes += Int64(plane.frame.count)
-            }
+            return encoder
         }
     }
 
-    func recorderDrop() { state.withLock { $0.recorderDrops += 1 } }
-
-    func driverDrops(_ count: Int64) { state.withLock { $0.driverDrops += count } }
-
-    func snapshot() -> Recorder.Progress { state.withLock { $0 } }
+    /// The pipeline's budget: `maxMemoryBytes` less what the process holds now and the fixed
+    /// allowance; refused when that leaves no room for one buffer of each stream.
+    private func pipelineBudget(for streams: [StreamDescription]) throws(RecorderError) -> Int {
+        guard let ceiling = options.maxMemoryBytes else { return Options.defaultPipelineBudgetBytes }
+        let resident = ProcessMemory.residentBytes ?? 0
+        let budget = ceiling - resident - Options.fixedAllowanceBytes
+        let request = streams.reduce(0) { total, stream in
+            total + stream.format.planes.reduce(PipelineCosts.indexRowBytes) {
+                $0 + PlaneEncoder.frameBound(byteCount: Int($1.sizeImage))
+            }
+        }
+        let needed = max(request * 2, 1 << 20)
+        guard budget >= needed else {
+            throw .memoryCeilingTooLow(ceiling: ceiling, resident: resident, allowance: Options.fixedAllowanceBytes,
+                                       needed: needed)
+        }
+        return budget
+    }
 }
 
 /// Moves a value that is not Sendable to the one thread that will own it from then on.

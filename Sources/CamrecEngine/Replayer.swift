@@ -19,6 +19,8 @@ public final class Replayer {
         public var errors: ErrorPolicy = .skip
         /// Time between starting and the first deadline, so the first frame is not late by setup.
         public var leadNanoseconds: Int64 = 20_000_000
+        /// Ends the replay (and a pacing wait) at once when requested; the report then says so.
+        public var stop = StopRequest()
 
         public init() {}
     }
@@ -194,7 +196,7 @@ public final class Replayer {
             let walk = try RequestWalk(reader: reader, streamIDs: routes.map(\.streamID), options: options,
                                        firstTimestamp: recordingStart)
             while let request = try walk.next() {
-                if StopSignal.requested.load(ordering: .relaxed) {
+                if options.stop.isRequested {
                     stopped = true
                     break replay
                 }
@@ -209,7 +211,10 @@ public final class Replayer {
                 if !options.asFastAsPossible {
                     let recordedOffset = request[0].metadata.timestamp.nanoseconds - firstTimestamp + shift
                     let deadline = start + Int64(Double(recordedOffset) / rate)
-                    sleepUntil(monotonicNanoseconds: deadline)
+                    if sleepUntil(monotonicNanoseconds: deadline, stop: options.stop) {
+                        stopped = true
+                        break replay
+                    }
                     lateness.append(max(0, MonotonicClock.nanoseconds() - deadline))
                 }
                 for frame in frames {
@@ -235,17 +240,14 @@ public final class Replayer {
     }
 }
 
-/// Sleeps until an absolute CLOCK_MONOTONIC time: clock_nanosleep with TIMER_ABSTIME until
-/// shortly before it (the kernel's wake-up is late by tens to hundreds of microseconds), then spins
-/// the last stretch, so a frame goes out within microseconds of its deadline.
-func sleepUntil(monotonicNanoseconds deadline: Int64, spinNanoseconds: Int64 = 200_000) {
-    let wake = deadline - spinNanoseconds
-    var target = timespec(tv_sec: Int(wake / 1_000_000_000), tv_nsec: Int(wake % 1_000_000_000))
-    while MonotonicClock.nanoseconds() < wake {
-        let result = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil)
-        if result != EINTR || StopSignal.requested.load(ordering: .relaxed) { break }
+/// Sleeps until an absolute CLOCK_MONOTONIC time: an interruptible sleep until shortly before it
+/// (the kernel's wake-up is late by tens to hundreds of microseconds), then spins the last stretch,
+/// so a frame goes out within microseconds of its deadline. A stop request ends the wait at once,
+/// in the sleep or in the spin; returns true when it did.
+func sleepUntil(monotonicNanoseconds deadline: Int64, stop: StopRequest, spinNanoseconds: Int64 = 200_000) -> Bool {
+    if stop.sleep(untilMonotonicNanoseconds: deadline - spinNanoseconds) { return true }
+    while MonotonicClock.nanoseconds() < deadline {
+        if stop.isRequested { return true }
     }
-    // A stop request (Ctrl-C) ends the wait: spinning on to a deadline that a slow --rate puts
-    // minutes away would hold the CPU and ignore the request.
-    while MonotonicClock.nanoseconds() < deadline, !StopSignal.requested.load(ordering: .relaxed) {}
+    return stop.isRequested
 }

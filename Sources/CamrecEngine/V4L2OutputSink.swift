@@ -84,6 +84,7 @@ public final class V4L2OutputSink: FrameSink {
     public private(set) var notes: [String] = []
 
     private let options: Options
+    private let stop: StopRequest
     private let queue: BufferQueue
     private var exported: V4L2ExportedBuffers?
     private var streamName = ""
@@ -96,17 +97,19 @@ public final class V4L2OutputSink: FrameSink {
     private var usedRequests: Set<Int> = []
     private var previousTimestamp: UInt64 = 0
 
-    /// Opens `path` and checks that it has an output queue.
-    public convenience init(path: String, options: Options = Options()) throws(V4L2Error) {
-        try self.init(device: try VideoDevice(path: path), options: options)
+    /// Opens `path` and checks that it has an output queue. `stop` is the replay's stop request:
+    /// waits for the device end early when it is made.
+    public convenience init(path: String, options: Options = Options(), stop: StopRequest = StopRequest()) throws(V4L2Error) {
+        try self.init(device: try VideoDevice(path: path), options: options, stop: stop)
     }
 
     /// Uses an open device; for M2M nodes the session (and its interface) is made here, once.
-    public init(device: VideoDevice, options: Options = Options()) throws(V4L2Error) {
+    public init(device: VideoDevice, options: Options = Options(), stop: StopRequest = StopRequest()) throws(V4L2Error) {
         self.device = device
         self.options = options
+        self.stop = stop
         queue = try device.requireOutputQueue(purpose: "replay")
-        session = try M2MSession(device: device)
+        session = try M2MSession(device: device, stop: stop)
     }
 
     deinit {
@@ -223,7 +226,7 @@ public final class V4L2OutputSink: FrameSink {
 
     public func send(_ frame: ReplayFrame) throws {
         if options.lockstep, let session, statistics.queued > 0, !session.waitForCapture() {
-            if StopSignal.requested.load(ordering: .relaxed) { return }
+            if stop.isRequested { return }
             throw V4L2Error(kind: .system, operation: "replay --lockstep", devicePath: device.path,
                             reason: "the capture side ended (\(session.captureEnded ?? "no reason given")) after "
                                 + "\(session.produced) buffers for \(statistics.queued) queued",
@@ -335,7 +338,7 @@ public final class V4L2OutputSink: FrameSink {
         if session.interface.drainsWithCommand {
             var lastProgress = MonotonicClock.nanoseconds()
             while !queue.queuedIndices.isEmpty {
-                if StopSignal.requested.load(ordering: .relaxed) || session.captureEnded != nil { break }
+                if stop.isRequested || session.captureEnded != nil { break }
                 let events = try queue.waitUntilReady(timeoutMilliseconds: 50)
                 if try reclaim() > 0 {
                     lastProgress = MonotonicClock.nanoseconds()
@@ -346,7 +349,7 @@ public final class V4L2OutputSink: FrameSink {
             try device.send(.stop, as: session.interface == .statefulEncoder ? .encoder : .decoder)
         }
         while !queue.queuedIndices.isEmpty {
-            if StopSignal.requested.load(ordering: .relaxed) || session.captureEnded != nil { break }
+            if stop.isRequested || session.captureEnded != nil { break }
             let events = try queue.waitUntilReady(timeoutMilliseconds: 100)
             try reclaim()
             if events.contains(.hangUp) { break }
@@ -359,7 +362,7 @@ public final class V4L2OutputSink: FrameSink {
     private func waitForReturns() throws {
         var lastProgress = MonotonicClock.nanoseconds()
         while !queue.queuedIndices.isEmpty {
-            if StopSignal.requested.load(ordering: .relaxed) { break }
+            if stop.isRequested { break }
             let events = try queue.waitUntilReady(timeoutMilliseconds: 100)
             if try reclaim() > 0 {
                 lastProgress = MonotonicClock.nanoseconds()
@@ -382,7 +385,7 @@ public final class V4L2OutputSink: FrameSink {
         let start = MonotonicClock.nanoseconds()
         try reclaim()
         while queue.freeBuffers.isEmpty {
-            if StopSignal.requested.load(ordering: .relaxed) { return nil }
+            if stop.isRequested { return nil }
             if let session, let ended = session.captureEnded {
                 throw V4L2Error(kind: .system, operation: "VIDIOC_DQBUF", devicePath: device.path,
                                 reason: "the device holds all \(queue.buffers.count) output buffers and its capture side ended: \(ended)",

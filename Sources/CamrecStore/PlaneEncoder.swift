@@ -5,6 +5,9 @@ import CZstd
 public final class PlaneEncoder {
     private let context: OpaquePointer
     public let level: Int32
+    /// Where zstd compresses to (its worst-case size, kept between planes); each frame is then
+    /// copied out at its exact size, so a frame waiting to be written holds only its own bytes.
+    private var scratch: [UInt8] = []
 
     /// `level`: the zstd compression level (1...19; negative levels are zstd's fast modes).
     public init(level: Int32) throws(StoreError) {
@@ -23,6 +26,12 @@ public final class PlaneEncoder {
         ZSTD_freeCCtx(context)
     }
 
+    /// The most memory a frame of a `byteCount`-byte plane can take (zstd's compress bound, or the
+    /// raw blocks of a stored frame), for budgets reserved before a plane is encoded.
+    public static func frameBound(byteCount: Int) -> Int {
+        max(ZSTD_compressBound(byteCount), byteCount + 18 + 3 * (byteCount / (128 * 1024) + 1))
+    }
+
     /// Encodes `bytes` (the plane's payload) as a zstd frame: compressed, or `.stored` in raw zstd
     /// blocks (for already-compressed formats; `PlaneEncoding(for:)` picks).
     public func encode(_ bytes: UnsafeRawBufferPointer, metadata: PlaneMetadata,
@@ -34,15 +43,17 @@ public final class PlaneEncoder {
                                 storedSize: UInt32(bytes.count), checksum: checksum)
         }
         let bound = ZSTD_compressBound(bytes.count)
-        var result = 0
-        // Uninitialised capacity: zeroing a compress-bound array per plane costs measurable time.
-        let frame = [UInt8](unsafeUninitializedCapacity: bound) { output, initialized in
-            result = ZSTD_compress2(context, output.baseAddress, output.count, bytes.baseAddress, bytes.count)
-            initialized = ZSTD_isError(result) != 0 ? 0 : result
+        if scratch.count < bound {
+            // Uninitialised capacity: zeroing a compress-bound array costs measurable time.
+            scratch = [UInt8](unsafeUninitializedCapacity: bound) { _, initialized in initialized = bound }
+        }
+        let result = scratch.withUnsafeMutableBytes { output in
+            ZSTD_compress2(context, output.baseAddress, bound, bytes.baseAddress, bytes.count)
         }
         if ZSTD_isError(result) != 0 {
             throw .zstd(path: "(plane)", operation: "compress", message: String(cString: ZSTD_getErrorName(result)))
         }
+        let frame = Array(scratch[0..<result])
         return EncodedPlane(metadata: metadata, encoding: .zstd, frame: frame,
                             storedSize: UInt32(bytes.count), checksum: checksum)
     }

@@ -2,9 +2,14 @@ import Foundation
 
 /// Writes a recording folder: chunk files of zstd frames and the SQLite index that points into
 /// them. A chunk rolls over by size and by age; it is synced (fdatasync) before the index
-/// transaction that points into it commits, so a crash loses at most the open chunk, and
-/// `camrec recover` can rebuild even that from its complete frames. Not thread-safe: one
-/// writer thread owns it.
+/// transaction that points into it commits, so a crash loses at most the chunks not yet
+/// committed, and `camrec recover` can rebuild even those from their complete frames.
+///
+/// Writing and committing are two stages: the writer seals a full chunk and hands it, with the
+/// rows that point into it, to its commit stage (`IndexWork`). By default the writer commits on
+/// its own thread (`RecordingCommitter.perform`); `commit(through:drain:)` hands the work to a
+/// stage on another thread instead (the recorder's), so a slow fdatasync or index commit does not
+/// hold up chunk writing. Not thread-safe: one writer thread owns it.
 public final class RecordingWriter {
     /// How chunks roll over.
     public struct Options: Sendable {
@@ -29,12 +34,16 @@ public final class RecordingWriter {
     private let options: Options
     private let chunksDirectory: String
     private let index: RecordingIndex
+    /// The commit stage's work on the index; it runs wherever `handOff` sends the work.
+    public let committer: RecordingCommitter
+    private var handOff: (IndexWork) throws(StoreError) -> Void
+    private var drainHandOff: () throws(StoreError) -> Void
     private var metadataFrame: [UInt8]
 
     private var chunk: ChunkFileWriter?
     private var chunkCount: Int64 = 0
     /// A buffer written to the open chunk, waiting for the index commit that follows its sync.
-    private struct PendingBuffer {
+    struct PendingBuffer {
         var buffer: IndexedBuffer
         var join: RequestJoin
     }
@@ -75,12 +84,25 @@ public final class RecordingWriter {
             try index.insertRecording(info, streams: streams)
         }
         self.index = index
+        let committer = RecordingCommitter(index: index)
+        self.committer = committer
+        handOff = { (work: IndexWork) throws(StoreError) in try committer.perform(work) }
+        drainHandOff = {}
         try syncDirectory(path)
         metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
         self.path = path
         self.info = info
         self.streams = streams
         self.options = options
+    }
+
+    /// Sends sealed chunks and announced streams to `submit` (a commit stage that runs
+    /// `committer.perform` in order, e.g. on another thread) instead of committing them here;
+    /// `drain` waits until everything submitted is committed and throws the stage's first failure.
+    public func commit(through submit: @escaping (IndexWork) throws(StoreError) -> Void,
+                       drain: @escaping () throws(StoreError) -> Void) {
+        handOff = submit
+        drainHandOff = drain
     }
 
     /// Appends one buffer (all its planes) to the open chunk, opening or rolling chunks as needed.
@@ -126,9 +148,7 @@ public final class RecordingWriter {
     /// `recover` knows it too.
     public func addStream(_ stream: StreamDescription) throws(StoreError) {
         guard !streams.contains(where: { $0.id == stream.id }) else { return }
-        try index.database.transaction { () throws(StoreError) in
-            try index.insertStreams([stream])
-        }
+        try handOff(.streams([stream]))
         streams.append(stream)
         metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
         if let chunk { try chunk.append(metadataFrame) }
@@ -156,28 +176,15 @@ public final class RecordingWriter {
         }
     }
 
-    /// Syncs and closes the open chunk, then commits the index rows that point into it.
+    /// Seals the open chunk and hands it to the commit stage, which syncs it and then commits
+    /// the index rows that point into it.
     public func rollChunk() throws(StoreError) {
         guard let chunk else { return }
         self.chunk = nil
-        try chunk.syncAndClose()
-        let buffers = pendingBuffers
-        let notes = pendingNotes
-        pendingBuffers.removeAll(keepingCapacity: true)
-        pendingNotes.removeAll(keepingCapacity: true)
-        do {
-            try index.database.transaction { () throws(StoreError) in
-                try index.insertChunk(id: chunkCount, name: chunk.name, sizeBytes: chunk.size, planes: chunk.planeCount)
-                for pending in buffers { try index.insertBuffer(pending.buffer, join: pending.join) }
-                for note in notes { try index.insertNote(note) }
-            }
-        } catch {
-            let reason: String = switch error {
-            case let .sqlite(_, _, message, _): message
-            default: "\(error)"
-            }
-            throw .indexNotUpdated(path: index.path, chunk: chunk.name, reason: reason)
-        }
+        let sealed = SealedChunk(file: chunk, chunkID: chunkCount, buffers: pendingBuffers, notes: pendingNotes)
+        pendingBuffers.removeAll()
+        pendingNotes.removeAll()
+        try handOff(.chunk(sealed))
     }
 
     /// Writes a stop note, commits the last chunk, computes the per-stream statistics and
@@ -190,15 +197,8 @@ public final class RecordingWriter {
         var firstError: StoreError?
         do { try addNote(kind: .stop, message: stopReason) } catch { firstError = error }
         do { try rollChunk() } catch { firstError = firstError ?? error }
-        do {
-            try index.database.transaction { () throws(StoreError) in
-                try StreamStatistics.recompute(in: index)
-                try RecordingStatistics.recompute(in: index)
-            }
-            try index.database.execute("PRAGMA journal_mode = DELETE")
-        } catch {
-            firstError = firstError ?? error
-        }
+        do { try drainHandOff() } catch { firstError = firstError ?? error }
+        do { try committer.finish() } catch { firstError = firstError ?? error }
         if let firstError { throw firstError }
     }
 

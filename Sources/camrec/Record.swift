@@ -67,6 +67,12 @@ struct Record: ParsableCommand {
     @Option(help: "Compression threads, \(Self.workersLimit.text) (default: one per core).")
     var workers: Int?
 
+    @Option(help: ArgumentHelp(
+        "The most memory camrec may use while recording, \(Self.maxMemoryLimit.text) (a number with KiB, MiB or GiB; "
+            + "a bare number is MiB). When the disk falls behind, buffers are dropped at capture (counted as recorder "
+            + "drops, with a note of why) rather than held beyond it.", valueName: "SIZE"))
+    var maxMemory = MemorySize(bytes: Self.defaultMaxMemory, text: "64MiB")
+
     @Option(help: "Roll chunks over at this size, \(Self.chunkSizeLimit.text).")
     var chunkSize: Int = 64
 
@@ -83,6 +89,10 @@ struct Record: ParsableCommand {
     /// `recover` reads a whole chunk into memory: a chunk stays a few GiB at most.
     static let chunkSizeLimit = NumberLimit(option: "--chunk-size", range: 1...4096, unit: "MiB")
     static let chunkDurationLimit = NumberLimit(option: "--chunk-duration", range: 0.001...86_400, unit: "seconds")
+    /// Sized for small boards (512 MiB to 1 GiB of RAM): room for a few seconds of compressed
+    /// frames at SD-card speeds besides camrec's own ~25 MiB.
+    static let defaultMaxMemory = 64 << 20
+    static let maxMemoryLimit = NumberLimit(option: "--max-memory", range: 16...(1 << 20), unit: "MiB")
 
     @Flag(help: "Replace the output if it is an existing recording.")
     var force = false
@@ -97,6 +107,7 @@ struct Record: ParsableCommand {
         try Self.workersLimit.check(workers)
         try Self.chunkSizeLimit.check(chunkSize)
         try Self.chunkDurationLimit.check(chunkDuration)
+        try Self.maxMemoryLimit.check(maxMemory.bytes >> 20)
         if output.isEmpty { throw ValidationError("-o/--output needs a path, e.g. -o demo.camrec.") }
         try syntheticOptions.validate()
         if synthetic && !devices.isEmpty { throw ValidationError("--synthetic and -d/--device exclude each other; choose one.") }
@@ -152,6 +163,7 @@ struct Record: ParsableCommand {
         options.compressionLevel = level
         if let workers { options.workers = workers }
         options.frameLimit = frames
+        options.maxMemoryBytes = maxMemory.bytes
         options.durationSeconds = duration
         options.chunkSizeLimit = Int64(chunkSize) * (1 << 20)
         guard let chunkNanoseconds = nanoseconds(chunkDuration, per: 1e9),
@@ -165,6 +177,8 @@ struct Record: ParsableCommand {
 
     /// Runs the recorder with a live status line on a terminal, then prints the summary.
     func record(source: any FrameSource, options: Recorder.Options) throws {
+        var options = options
+        options.stop = commandStopRequest
         installStopHandlers()
         let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1)
         let summary: Recorder.Summary
@@ -182,7 +196,11 @@ struct Record: ParsableCommand {
             try? FileManager.default.removeItem(atPath: summary.path)
             throw CommandFailure("\(failure)")
         }
-        printError("camrec: \(summary.stopReason); \(summary.buffers) buffers in \(String(format: "%.1f", summary.seconds)) s")
+        printError("camrec: \(summary.stopReason); \(summary.buffers) buffers in \(String(format: "%.1f", summary.seconds)) s"
+                   + (summary.recorderDrops > 0 ? ", \(summary.recorderDrops) dropped by the recorder" : ""))
+        func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+        printError("camrec: memory: pipeline held at most \(mebibytes(summary.memoryPeakBytes)) of its \(mebibytes(summary.memoryBudgetBytes)) MiB"
+                   + (summary.peakResidentBytes.map { "; peak resident \(mebibytes($0)) MiB of --max-memory \(mebibytes(Int64(maxMemory.bytes))) MiB" } ?? ""))
         let reader = try RecordingReader(path: summary.path)
         print(OverviewFormatting.text(try RecordingOverview(reader: reader)), terminator: "")
     }

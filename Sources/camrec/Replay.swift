@@ -173,6 +173,7 @@ struct Replay: ParsableCommand {
         options.from = from.flatMap(ReplayBound.init)
         options.until = until.flatMap(ReplayBound.init)
         options.errors = Replayer.ErrorPolicy(rawValue: errors) ?? .skip
+        options.stop = commandStopRequest
         installStopHandlers()
         var capture: M2MCaptureRecording?
         let report: Replayer.Report
@@ -220,6 +221,8 @@ struct Replay: ParsableCommand {
         options.sourceRecording = recording
         options.sourceDevice = session.device.path
         options.startNotes = sinkNotes
+        // Ctrl-C stops the capture recording with the replay that feeds it.
+        options.stop = commandStopRequest
         return M2MCaptureRecording(source: source, session: session, options: options) { choices in
             for choice in choices { FileHandle.standardError.write(Data("camrec: \(path): \(choice)\n".utf8)) }
         }

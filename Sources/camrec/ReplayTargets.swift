@@ -35,7 +35,7 @@ struct ReplayTargets {
             devicesInUse[destination] = stream.name
             let sink: V4L2OutputSink
             do {
-                sink = try V4L2OutputSink(path: destination, options: sinkOptions)
+                sink = try V4L2OutputSink(path: destination, options: sinkOptions, stop: commandStopRequest)
             } catch {
                 throw CommandFailure("cannot replay stream '\(stream.name)' to \(destination): \(error)")
             }

@@ -1,7 +1,8 @@
 import CamrecEngine
 import Foundation
 
-/// The one-line live status on a terminal: buffers, rate, MB/s in and out, ratio, drops.
+/// The one-line live status on a terminal: buffers, rate, MB/s in and out, ratio, drops (the
+/// driver's, and the recorder's with why the last one happened), and the memory the pipeline holds.
 final class StatusLine {
     private let enabled: Bool
     private let started = Date()
@@ -22,8 +23,16 @@ final class StatusLine {
         let outRate = Double(progress.storedBytes - last.stored) / seconds / 1e6
         let ratio = progress.storedBytes > 0 ? Double(progress.rawBytes) / Double(progress.storedBytes) : 0
         previous = (now, progress.buffers, progress.rawBytes, progress.storedBytes)
-        let line = String(format: "\r%8lld buffers  %6.1f buf/s  in %7.1f MB/s  out %7.1f MB/s  ratio %5.2f  drops: driver %lld, recorder %lld ",
-                          progress.buffers, fps, inRate, outRate, ratio, progress.driverDrops, progress.recorderDrops)
+        var line = String(format: "\r%8lld buffers  %6.1f buf/s  in %7.1f MB/s  out %7.1f MB/s  ratio %5.2f  memory %.0f/%.0f MiB  drops: driver %lld, recorder %lld",
+                          progress.buffers, fps, inRate, outRate, ratio, Double(progress.memoryHeldBytes) / 1_048_576,
+                          Double(progress.memoryLimitBytes) / 1_048_576, progress.driverDrops, progress.recorderDrops)
+        if progress.recorderDrops > 0, let reason = progress.lastDropReason {
+            // The stage that was full, in its shortest form ("storage too slow: 3.10 MB/s needed, 0.25 MB/s achieved").
+            let short = reason.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("storage") || $0.hasPrefix("compression") } ?? reason
+            line += " (\(short))"
+        }
+        line += "\u{1B}[K"  // Clears what a longer previous line left.
         writeStandardError(line)
         shown = true
     }

@@ -1,10 +1,15 @@
 import CamrecEngine
 import Foundation
 
-/// SIGINT and SIGTERM ask the recorder to stop; it then closes the recording cleanly.
+/// The stop request of this command's run: SIGINT and SIGTERM make it, and the recorder or
+/// replayer it was given then stops and closes cleanly. (A signal handler cannot capture, so the
+/// one run a camrec process makes gets this one value.)
+let commandStopRequest = StopRequest()
+
+/// SIGINT and SIGTERM ask the run that `commandStopRequest` was given to stop.
 func installStopHandlers() {
     let handler: @convention(c) (Int32) -> Void = { _ in
-        StopSignal.requested.store(true, ordering: .relaxed)
+        commandStopRequest.request()
     }
     signal(SIGINT, handler)
     signal(SIGTERM, handler)

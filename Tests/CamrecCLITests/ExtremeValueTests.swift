@@ -48,6 +48,7 @@ struct ExtremeValueTests {
         NumericOption(command: "record", name: "--workers", base: record),
         NumericOption(command: "record", name: "--chunk-size", base: record),
         NumericOption(command: "record", name: "--chunk-duration", base: record),
+        NumericOption(command: "record", name: "--max-memory", base: record, affixes: [("", ""), ("", "MiB"), ("", "GiB")]),
         NumericOption(command: "record", name: "--synthetic-size", base: record, affixes: [("", ""), ("", "x32"), ("32x", "")]),
         NumericOption(command: "record", name: "--synthetic-fps", base: record),
         NumericOption(command: "record", name: "--synthetic-drop-every", base: record),

@@ -208,8 +208,7 @@ private func snakeCaseDecoder() -> JSONDecoder {
 /// `camrec info --json RECORDING`, decoded; every lab recording is also checked to have no
 /// recorder drops (TCG is slow, but these recordings are small enough that the recorder keeps up).
 func recordingInfo(_ recording: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> RecordingInfoJSON {
-    let result = try camrecSucceeding(["info", "--json", recording], sourceLocation: sourceLocation)
-    let info = try snakeCaseDecoder().decode(RecordingInfoJSON.self, from: Data(result.standardOutput.utf8))
+    let info = try recordingInfoWithDrops(recording, sourceLocation: sourceLocation)
     for stream in info.streams {
         #expect(stream.recorderDrops == 0, "stream \(stream.name) has \(stream.recorderDrops) recorder drops",
                 sourceLocation: sourceLocation)
@@ -217,6 +216,12 @@ func recordingInfo(_ recording: String, sourceLocation: SourceLocation = #_sourc
     #expect(!info.notes.contains { $0.kind == "recorder_drop" },
             "recorder drop notes: \(info.notes.map(\.message))", sourceLocation: sourceLocation)
     return info
+}
+
+/// `camrec info --json RECORDING`, decoded, for recordings made to drop (a slow disk).
+func recordingInfoWithDrops(_ recording: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> RecordingInfoJSON {
+    let result = try camrecSucceeding(["info", "--json", recording], sourceLocation: sourceLocation)
+    return try snakeCaseDecoder().decode(RecordingInfoJSON.self, from: Data(result.standardOutput.utf8))
 }
 
 /// `camrec frames --json RECORDING [extra...]`, one row per buffer.
