@@ -16,8 +16,12 @@ final class V4L2CaptureNode: @unchecked Sendable {
     /// The exporter of the DMABUFs this node imports; holding it keeps their memory alive.
     private let exported: V4L2ExportedBuffers?
     private let lock = Mutex(NodeState())
+    /// What setting the node up did beyond its format.
+    let setupNotes: [String]
 
     private struct NodeState {
+        /// Buffers still to hand straight back after STREAMON (`--skip`).
+        var skipRemaining = 0
         /// The driver holds buffers (queued, or streaming): a STREAMOFF hands them back.
         var buffersQueued = false
         var streaming = false
@@ -36,6 +40,31 @@ final class V4L2CaptureNode: @unchecked Sendable {
         device = try VideoDevice(path: request.path)
         queue = try device.requireCaptureQueue(purpose: "record")
         format = try V4L2CaptureNode.negotiate(queue, request.format, acceptAdjusted: options.acceptAdjustedFormat)
+        var notes: [String] = []
+        if let interval = request.frameInterval {
+            let offered = try queue.setFrameInterval(interval)
+            // Equal fractions: 1/15 and 2/30 are one rate.
+            let same = UInt64(offered.numerator) * UInt64(interval.denominator) == UInt64(interval.numerator) * UInt64(offered.denominator)
+            if !same && !options.acceptAdjustedFormat {
+                throw V4L2Error(kind: .formatAdjusted, operation: "VIDIOC_S_PARM", devicePath: request.path,
+                                reason: "asked for \(interval) per frame, the device offered \(offered)",
+                                remedy: "Ask for a rate the device lists (`camrec devices` shows each size's intervals), "
+                                    + "or add --accept-adjusted-format to record at the offered rate.")
+            }
+            notes.append("\(request.path): time per frame \(offered) set before streaming"
+                         + (same ? "" : " (asked for \(interval); the device adjusted it)"))
+        }
+        for setting in request.controls {
+            try device.setControl(setting.name, to: setting.value)
+            let readBack = try device.value(ofControl: setting.name)
+            notes.append("\(request.path): control \(setting.name) set to \(setting.value) before streaming"
+                         + (readBack == setting.value ? "" : " (the device reads back \(readBack))"))
+        }
+        if request.skipBuffers > 0 {
+            notes.append("\(request.path): the first \(request.skipBuffers) buffers after VIDIOC_STREAMON were handed back unrecorded (--skip)")
+        }
+        setupNotes = notes
+        lock.withLock { $0.skipRemaining = request.skipBuffers }
         switch request.memory {
         case .mmap:
             exported = nil
@@ -118,7 +147,13 @@ final class V4L2CaptureNode: @unchecked Sendable {
             let result: Result<DequeueResult, V4L2Error> = lock.withLock { state in
                 guard state.streaming else { return .success(.noBufferReady) }
                 do throws(V4L2Error) {
-                    let result = try queue.dequeueBuffer()
+                    var result = try queue.dequeueBuffer()
+                    // --skip: buffers while exposure settles go straight back to the driver.
+                    while case .buffer(let buffer) = result, state.skipRemaining > 0 {
+                        state.skipRemaining -= 1
+                        try queue.queueBuffer(buffers[buffer.index])
+                        result = try queue.dequeueBuffer()
+                    }
                     if case .buffer(let buffer) = result {
                         state.outstanding.insert(buffer.index)
                         state.dequeuedCount += 1

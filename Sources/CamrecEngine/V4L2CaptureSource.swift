@@ -18,12 +18,22 @@ public final class V4L2CaptureSource: FrameSource {
         public var bufferCount: Int
         /// Where the buffer memory comes from.
         public var memory: CaptureMemory
+        /// The time per frame to ask for (VIDIOC_S_PARM); nil keeps the driver's.
+        public var frameInterval: FrameInterval?
+        /// Controls to set before streaming, in order (`--set-ctrl`, v4l2-ctl's names).
+        public var controls: [ControlSetting]
+        /// Buffers to hand straight back after VIDIOC_STREAMON while exposure settles (`--skip`).
+        public var skipBuffers: Int
 
-        public init(path: String, format: RequestedFormat? = nil, bufferCount: Int = 4, memory: CaptureMemory = .mmap) {
+        public init(path: String, format: RequestedFormat? = nil, bufferCount: Int = 4, memory: CaptureMemory = .mmap,
+                    frameInterval: FrameInterval? = nil, controls: [ControlSetting] = [], skipBuffers: Int = 0) {
             self.path = path
             self.format = format
             self.bufferCount = bufferCount
             self.memory = memory
+            self.frameInterval = frameInterval
+            self.controls = controls
+            self.skipBuffers = skipBuffers
         }
     }
 
@@ -63,6 +73,9 @@ public final class V4L2CaptureSource: FrameSource {
 
     public let streams: [StreamDescription]
     public var sourceDescription: String { nodes.map(\.path).joined(separator: ", ") }
+    /// What setting the nodes up did beyond the format (controls set, the frame rate, buffers to
+    /// skip), one sentence each, for stderr and the recording's notes.
+    public var setupNotes: [String] { nodes.flatMap(\.setupNotes) }
     public var endReason: String? { state.withLock { $0.endReason } }
     /// Why `start` failed (a node refused VIDIOC_STREAMON, say), if it did; nothing was captured then.
     public var startFailure: V4L2Error? { state.withLock { $0.startFailure } }

@@ -26,6 +26,8 @@ struct IoctlRequest: Sendable {
     static let queryMenu = IoctlRequest(code: CV4L2_VIDIOC_QUERYMENU, name: "VIDIOC_QUERYMENU")
     static let mediaDeviceInfo = IoctlRequest(code: CV4L2_MEDIA_IOC_DEVICE_INFO, name: "MEDIA_IOC_DEVICE_INFO")
     static let mediaTopology = IoctlRequest(code: CV4L2_MEDIA_IOC_G_TOPOLOGY, name: "MEDIA_IOC_G_TOPOLOGY")
+    static let getParameters = IoctlRequest(code: CV4L2_VIDIOC_G_PARM, name: "VIDIOC_G_PARM")
+    static let setParameters = IoctlRequest(code: CV4L2_VIDIOC_S_PARM, name: "VIDIOC_S_PARM")
     static let subscribeEvent = IoctlRequest(code: CV4L2_VIDIOC_SUBSCRIBE_EVENT, name: "VIDIOC_SUBSCRIBE_EVENT")
     static let dequeueEvent = IoctlRequest(code: CV4L2_VIDIOC_DQEVENT, name: "VIDIOC_DQEVENT")
     static let encoderCommand = IoctlRequest(code: CV4L2_VIDIOC_ENCODER_CMD, name: "VIDIOC_ENCODER_CMD")

@@ -195,6 +195,11 @@ public struct FrameSizeRange: Sendable, Equatable, CustomStringConvertible {
 public struct FrameInterval: Sendable, Hashable, CustomStringConvertible {
     public var numerator: UInt32
     public var denominator: UInt32
+
+    public init(numerator: UInt32, denominator: UInt32) {
+        self.numerator = numerator
+        self.denominator = denominator
+    }
     /// Frames per second, when the interval is not zero.
     public var framesPerSecond: Double? { numerator == 0 ? nil : Double(denominator) / Double(numerator) }
     public var description: String {

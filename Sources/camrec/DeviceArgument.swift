@@ -1,21 +1,35 @@
 import ArgumentParser
 import CamrecEngine
 import CamrecStore
+import V4L2
 
-/// `-d DEV[:WxH][:FOURCC]`: a capture node and the format to ask it for.
+/// `-d DEV[:WxH][:FOURCC][@FPS|@N/D]`: a capture node, the format to ask it for and the frame
+/// rate (as frames per second, or as v4l2-ctl's time per frame N/D seconds).
 struct DeviceArgument {
     var path: String
     var format: V4L2CaptureSource.RequestedFormat?
+    var frameInterval: FrameInterval?
 
-    init(path: String, format: V4L2CaptureSource.RequestedFormat?) {
+    init(path: String, format: V4L2CaptureSource.RequestedFormat?, frameInterval: FrameInterval? = nil) {
         self.path = path
         self.format = format
+        self.frameInterval = frameInterval
     }
 
-    init(_ text: String) throws {
+    init(_ whole: String) throws {
+        var text = whole
+        if let at = whole.lastIndex(of: "@") {
+            text = String(whole[..<at])
+            let rate = String(whole[whole.index(after: at)...])
+            guard let interval = Self.frameInterval(rate) else {
+                throw ValidationError("-d \(whole): '@\(rate)' is not a frame rate; write @15 (frames per second, up to 1000) "
+                                      + "or @1/15 (seconds per frame, as v4l2-ctl's --set-parm).")
+            }
+            frameInterval = interval
+        }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard let path = parts.first, !path.isEmpty else {
-            throw ValidationError("-d needs a device node, e.g. -d /dev/video0 or -d /dev/video0:640x360:YUYV; got '\(text)'.")
+            throw ValidationError("-d needs a device node, e.g. -d /dev/video0 or -d /dev/video0:640x360:YUYV@30; got '\(whole)'.")
         }
         self.path = path
         var width: UInt32?
@@ -35,5 +49,20 @@ struct DeviceArgument {
         }
         format = width == nil && fourcc == nil ? nil
             : V4L2CaptureSource.RequestedFormat(width: width, height: height, fourcc: fourcc)
+    }
+
+    /// "15" or "29.97" frames per second (0.01 to 1000), or "1/15" / "1001/30000" seconds per frame.
+    static func frameInterval(_ text: String) -> FrameInterval? {
+        let fraction = text.split(separator: "/", omittingEmptySubsequences: false)
+        if fraction.count == 2 {
+            guard let numerator = UInt32(fraction[0]), let denominator = UInt32(fraction[1]), numerator > 0, denominator > 0 else {
+                return nil
+            }
+            return FrameInterval(numerator: numerator, denominator: denominator)
+        }
+        guard let rate = Double(text), rate.isFinite, rate >= 0.01, rate <= 1000 else { return nil }
+        // Whole rates exactly (1/15); others to a thousandth (29.97 -> 1000/29970).
+        if rate == rate.rounded() { return FrameInterval(numerator: 1, denominator: UInt32(rate)) }
+        return FrameInterval(numerator: 1000, denominator: UInt32((rate * 1000).rounded()))
     }
 }

@@ -10,7 +10,9 @@ struct Record: ParsableCommand {
         abstract: "Record multi-stream frames into a recording folder.",
         discussion: """
             -d/--device records V4L2 capture nodes (video or metadata), each optionally with a format \
-            (DEV:WxH:FOURCC, DEV:FOURCC or DEV:WxH); repeat it to record several nodes into one recording, \
+            (DEV:WxH:FOURCC, DEV:FOURCC or DEV:WxH) and a frame rate (@15 frames per second, or @1/15 \
+            seconds per frame, set with VIDIOC_S_PARM and refused when the device adjusts it, like a \
+            format); repeat it to record several nodes into one recording, \
             their buffers grouped into requests by equal sequence and timestamp, else by timestamp \
             within --request-tolerance, else one buffer per request. With no -d, camrec records the \
             first video capture node, or the built-in synthetic camera when there is none (a 1280x720 \
@@ -23,6 +25,7 @@ struct Record: ParsableCommand {
 
             Examples:
               camrec record -d /dev/video0:640x360:YUYV -d /dev/video2 -o vivid.camrec --frames 60
+              camrec record -d /dev/video0:320x180:YUYV@15 --set-ctrl brightness=200 --skip 3 -o b.camrec --frames 30
               camrec record -d /dev/video4:NM12 --memory dmabuf --export-device /dev/video8 -o mp.camrec --frames 10
               camrec record -o demo.camrec --frames 90 --synthetic
               camrec record -o long.camrec --duration 10 --level 1
@@ -33,7 +36,8 @@ struct Record: ParsableCommand {
     var output: String
 
     @Option(name: [.short, .customLong("device")], help: ArgumentHelp(
-        "A V4L2 capture node to record, optionally with a format; repeatable.", valueName: "DEV[:WxH][:FOURCC]"))
+        "A V4L2 capture node to record, optionally with a format and a frame rate; repeatable.",
+        valueName: "DEV[:WxH][:FOURCC][@FPS]"))
     var devices: [String] = []
 
     @Flag(help: "Record the built-in synthetic camera.")
@@ -48,8 +52,16 @@ struct Record: ParsableCommand {
     @Option(help: "With --memory dmabuf: the node whose exported buffers the capture nodes import.")
     var exportDevice: String?
 
-    @Flag(help: "Record even when a device adjusts the requested format (what it offered is recorded).")
+    @Flag(help: "Record even when a device adjusts the requested format or rate (what it offered is recorded).")
     var acceptAdjustedFormat = false
+
+    @Option(name: .customLong("set-ctrl"), help: ArgumentHelp(
+        "Set a control before streaming (v4l2-ctl's name), on the first -d node or on DEV; repeatable. Noted in the recording.",
+        valueName: "[DEV:]NAME=VALUE"))
+    var controls: [String] = []
+
+    @Option(help: "Buffers to hand back unrecorded after each node starts streaming, while exposure settles (0 to 1000).")
+    var skip: Int = 0
 
     @Option(help: ArgumentHelp("Group buffers of different nodes into one request when their timestamps are this close, "
                                + "\(Self.requestToleranceLimit.text)."))
@@ -119,7 +131,20 @@ struct Record: ParsableCommand {
         }
         if memory == "mmap" && exportDevice != nil { throw ValidationError("--export-device only goes with --memory dmabuf.") }
         try Self.requestToleranceLimit.check(requestTolerance)
-        for device in devices { _ = try DeviceArgument(device) }
+        let arguments = try devices.map { try DeviceArgument($0) }
+        if !(0...1000).contains(skip) { throw ValidationError("--skip takes 0 to 1000 buffers, not \(skip).") }
+        if !controls.isEmpty && arguments.isEmpty {
+            throw ValidationError("--set-ctrl sets a control of a -d node; give the node with -d (the synthetic camera has none).")
+        }
+        for control in controls {
+            guard let setting = Self.controlSetting(control) else {
+                throw ValidationError("--set-ctrl takes [DEV:]NAME=VALUE with an integer value, as v4l2-ctl -c does "
+                                      + "(e.g. brightness=200 or /dev/video0:brightness=200); got '\(control)'.")
+            }
+            if let device = setting.device, !arguments.contains(where: { $0.path == device }) {
+                throw ValidationError("--set-ctrl \(control): \(device) is not one of the -d nodes (\(arguments.map(\.path).joined(separator: ", "))).")
+            }
+        }
     }
 
     func run() throws {
@@ -147,8 +172,13 @@ struct Record: ParsableCommand {
             let captureMemory: V4L2CaptureSource.CaptureMemory = exportDevice.map { .dmabuf(exporterPath: $0) } ?? .mmap
             do {
                 source = try V4L2CaptureSource(
-                    nodes: arguments.map {
-                        V4L2CaptureSource.Node(path: $0.path, format: $0.format, bufferCount: buffers, memory: captureMemory)
+                    nodes: arguments.enumerated().map { position, argument in
+                        let settings = controls.compactMap(Self.controlSetting).filter {
+                            $0.device == argument.path || ($0.device == nil && position == 0)
+                        }
+                        return V4L2CaptureSource.Node(path: argument.path, format: argument.format, bufferCount: buffers,
+                                                      memory: captureMemory, frameInterval: argument.frameInterval,
+                                                      controls: settings.map(\.setting), skipBuffers: skip)
                     },
                     options: V4L2CaptureSource.Options(acceptAdjustedFormat: acceptAdjustedFormat))
             } catch {
@@ -159,6 +189,10 @@ struct Record: ParsableCommand {
             }.joined(separator: ", "))
         }
         var options = Recorder.Options(outputPath: output)
+        if let capture = source as? V4L2CaptureSource {
+            for note in capture.setupNotes { printError("camrec: \(note)") }
+            options.startNotes = capture.setupNotes
+        }
         options.replaceExisting = force
         options.compressionLevel = level
         if let workers { options.workers = workers }
@@ -173,6 +207,25 @@ struct Record: ParsableCommand {
         options.chunkDurationNanoseconds = chunkNanoseconds
         options.requestToleranceNanoseconds = toleranceNanoseconds
         try record(source: source, options: options)
+    }
+
+    /// One `--set-ctrl [DEV:]NAME=VALUE`: the node it is for (nil: the first -d node) and the setting.
+    struct NodeControl {
+        var device: String?
+        var setting: ControlSetting
+    }
+
+    static func controlSetting(_ text: String) -> NodeControl? {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        var name = String(text[..<equals])
+        var device: String?
+        if let colon = name.lastIndex(of: ":") {
+            device = String(name[..<colon])
+            name = String(name[name.index(after: colon)...])
+        }
+        guard !name.isEmpty, device?.isEmpty != true,
+              let value = Int64(text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)) else { return nil }
+        return NodeControl(device: device, setting: ControlSetting(name: name, value: value))
     }
 
     /// Runs the recorder with a live status line on a terminal, then prints the summary.

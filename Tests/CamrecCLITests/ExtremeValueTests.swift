@@ -56,6 +56,10 @@ struct ExtremeValueTests {
         NumericOption(command: "record", name: "--device", base: { _, scratch in ["record", "-o", scratch + "/out.camrec", "--frames", "1"] },
                       // Five characters or more: four would also read as a fourcc (DEV:FOURCC).
                       affixes: [("/dev/nonexistent:", "x2222"), ("/dev/nonexistent:2222x", "")]),
+        NumericOption(command: "record", name: "--device", base: { _, scratch in ["record", "-o", scratch + "/out.camrec", "--frames", "1"] },
+                      affixes: [("/dev/nonexistent:32x32:YUYV@", ""), ("/dev/nonexistent@1/", ""), ("/dev/nonexistent@", "/15")]),
+        NumericOption(command: "record", name: "--skip", base: record, accepts: ["0"]),
+        NumericOption(command: "record", name: "--set-ctrl", base: record, affixes: [("brightness=", ""), ("/dev/video0:brightness=", "")]),
         NumericOption(command: "replay", name: "--rate", base: replay),
         NumericOption(command: "replay", name: "--loop", base: replay, accepts: ["0"], runsUntilStopped: ["0"]),
         NumericOption(command: "replay", name: "--from", base: replay, affixes: [("", ""), ("", "s"), ("", "ms")],
