@@ -281,7 +281,20 @@ public final class V4L2OutputSink: FrameSink {
                             reason: "stream '\(streamName)' buffer sequence \(frame.metadata.sequence) is not an FWHT frame: \(error)",
                             remedy: "Replay a recording of a stateful FWHT encoder's capture side (`camrec replay RAW --to ENCODER --capture-to`).")
         }
-        if usedRequests.contains(buffer.index) { try request.reinitialize() }
+        if usedRequests.contains(buffer.index) {
+            // The driver hands the buffer back a moment before it completes its request (vicodec:
+            // v4l2_m2m_buf_done, then v4l2_ctrl_request_complete), and a request is reused only
+            // once complete (REINIT answers EBUSY before): wait for its POLLPRI.
+            while !request.isComplete(waitingMilliseconds: 100) {
+                if stop.isRequested { return }
+                if let ended = session?.captureEnded {
+                    throw V4L2Error(kind: .system, operation: "MEDIA_REQUEST_IOC_REINIT", devicePath: request.mediaPath,
+                                    reason: "the request of buffer \(buffer.index) never completed and the capture side ended: \(ended)",
+                                    remedy: "Check the capture recording's notes (`camrec info`).")
+                }
+            }
+            try request.reinitialize()
+        }
         usedRequests.insert(buffer.index)
         let payload = Array(parsed.payload)
         try write(payload, into: buffer.planes[0], planeIndex: 0, sequence: frame.metadata.sequence)
