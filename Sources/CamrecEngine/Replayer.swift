@@ -19,6 +19,8 @@ public final class Replayer {
         public var errors: ErrorPolicy = .skip
         /// Time between starting and the first deadline, so the first frame is not late by setup.
         public var leadNanoseconds: Int64 = 20_000_000
+        /// The clock pacing follows: CLOCK_MONOTONIC with an interruptible sleep; tests give their own.
+        public var clock: any ReplayClock = MonotonicReplayClock()
         /// Ends the replay (and a pacing wait) at once when requested; the report then says so.
         public var stop = StopRequest()
 
@@ -188,7 +190,8 @@ public final class Replayer {
         var requestsSent = 0
         var loopsCompleted = 0
         var stopped = false
-        let start = MonotonicClock.nanoseconds() + (options.asFastAsPossible ? 0 : options.leadNanoseconds)
+        let clock = options.clock
+        let start = clock.now() + (options.asFastAsPossible ? 0 : options.leadNanoseconds)
         var loop = 0
         replay: while options.loops == 0 || loop < options.loops {
             let shift = Int64(loop) * loopLength
@@ -211,11 +214,11 @@ public final class Replayer {
                 if !options.asFastAsPossible {
                     let recordedOffset = request[0].metadata.timestamp.nanoseconds - firstTimestamp + shift
                     let deadline = start + Int64(Double(recordedOffset) / rate)
-                    if sleepUntil(monotonicNanoseconds: deadline, stop: options.stop) {
+                    if clock.sleep(until: deadline, stop: options.stop) {
                         stopped = true
                         break replay
                     }
-                    lateness.append(max(0, MonotonicClock.nanoseconds() - deadline))
+                    lateness.append(max(0, clock.now() - deadline))
                 }
                 for frame in frames {
                     try sinks[frame.streamID]?.send(frame)
@@ -227,7 +230,7 @@ public final class Replayer {
             loopsCompleted = loop
         }
         for route in routes { try route.sink.finish() }
-        let duration = Double(MonotonicClock.nanoseconds() - start) / 1e9
+        let duration = Double(clock.now() - start) / 1e9
         lateness.sort()
         func percentile(_ fraction: Double) -> Int64 { StreamStatistics.percentile(lateness, fraction) }
         return Report(
