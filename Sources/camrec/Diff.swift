@@ -26,6 +26,7 @@ struct Diff: ParsableCommand {
             Examples:
               camrec diff reference.camrec candidate.camrec
               camrec diff input.camrec output.camrec --stream main=capture --pair timestamp
+              camrec diff a.camrec b.camrec --pair timestamp --tolerance 0.5
               camrec diff a.camrec b.camrec --min-psnr 40 --json
             """)
 
@@ -40,7 +41,14 @@ struct Diff: ParsableCommand {
     var stream: [String] = []
 
     @Option(help: "Pair buffers by sequence or timestamp.")
-    var pair: String = "sequence"
+    var pair: RecordingDiff.Pairing = .sequence
+
+    @Option(help: ArgumentHelp("With --pair timestamp: pair buffers whose timestamps are at most this far apart, "
+                               + "\(Self.toleranceLimit.text) (default 0: equal timestamps, as an M2M device copies them).",
+                               valueName: "MS"))
+    var tolerance: Double = 0
+
+    static let toleranceLimit = NumberLimit(option: "--tolerance", range: 0.0...1000, unit: "ms")
 
     @Option(help: "Pairs whose PSNR is at least this many dB count as equal (\(Self.minPsnrLimit.text)).")
     var minPsnr: Double?
@@ -52,7 +60,8 @@ struct Diff: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if RecordingDiff.Pairing(rawValue: pair) == nil { throw ValidationError("--pair must be sequence or timestamp, not '\(pair)'.") }
+        try Self.toleranceLimit.check(tolerance)
+        if tolerance > 0 && pair != .timestamp { throw ValidationError("--tolerance goes with --pair timestamp.") }
         try Self.minPsnrLimit.check(minPsnr)
         for item in stream where item.split(separator: "=", omittingEmptySubsequences: false).contains(where: \.isEmpty)
             || item.split(separator: "=").count > 2 {
@@ -93,8 +102,9 @@ struct Diff: ParsableCommand {
         }
         let diff: RecordingDiff
         do {
-            diff = try RecordingDiff(first: left, second: right, pairs: pairs,
-                                     pairing: RecordingDiff.Pairing(rawValue: pair) ?? .sequence)
+            // Validated to 0...1000 ms: the product fits an Int64.
+            diff = try RecordingDiff(first: left, second: right, pairs: pairs, pairing: pair,
+                                     timestampToleranceNanoseconds: Int64((tolerance * 1e6).rounded()))
         } catch let refusal as IncomparableStreams {
             throw CommandFailure(refusal.description)
         }
@@ -134,3 +144,5 @@ struct Diff: ParsableCommand {
         return sequences.count > 12 ? shown + ", ... (\(sequences.count))" : shown
     }
 }
+
+extension RecordingDiff.Pairing: ExpressibleByArgument {}

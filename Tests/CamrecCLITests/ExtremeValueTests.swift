@@ -68,6 +68,8 @@ struct ExtremeValueTests {
                       accepts: ["0", "0s", "0ms"]),
         NumericOption(command: "replay", name: "--buffers", base: replay),
         NumericOption(command: "diff", name: "--min-psnr", base: { recording, _ in ["diff", recording, recording] }),
+        NumericOption(command: "diff", name: "--tolerance", base: { recording, _ in ["diff", recording, recording, "--pair", "timestamp"] },
+                      accepts: ["0"]),
         NumericOption(command: "frames", name: "--sequence", base: { recording, _ in ["frames", recording] },
                       affixes: [("", ""), ("", "..5"), ("0..", "")], accepts: frameRanges),
         NumericOption(command: "frames", name: "--time", base: { recording, _ in ["frames", recording] },
