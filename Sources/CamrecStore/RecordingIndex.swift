@@ -101,6 +101,7 @@ public final class RecordingIndex {
         case (true, .exclusiveHeap): .readWithoutSharedMemory
         case (false, _): .readWrite
         }
+        let sharedMemoryFileExisted = access(path + "-shm", F_OK) == 0
         let database = try SQLiteDatabase(path: path, mode: mode)
         if !readOnly { try configureForWriting(database, walIndex: preferred) }
         let version: Int
@@ -110,6 +111,8 @@ public final class RecordingIndex {
             if readOnly, walIndex == nil, access(path + "-wal", F_OK) == 0,
                WALIndexMemory.isSharedMemoryFailure(extendedCode: database.lastExtendedErrorCode) {
                 database.close()
+                // The failed attempt may have created an empty `-shm` it could not map: a reader leaves no trace.
+                if !sharedMemoryFileExisted { unlink(path + "-shm") }
                 return try openWithoutSharedMemory(path: path)
             }
             throw .notARecording(path: path, reason: "index.sqlite is not an SQLite database (\(error))")
