@@ -92,7 +92,8 @@ public final class RecordingIndex {
     /// Opens an existing index, refusing one written by a newer camrec. `readOnly` opens it
     /// with SQLITE_OPEN_READONLY; an index a recorder left in WAL mode (it was killed, or is
     /// still recording) on a file system without shared memory is opened the one way SQLite
-    /// can read it there (`SQLiteDatabase.Mode.readWithoutSharedMemory`), still without writing.
+    /// can read it there (`SQLiteDatabase.Mode.readWithoutSharedMemory`), still without writing;
+    /// so is one whose log a read-only connection cannot replay (SQLITE_READONLY_RECOVERY).
     /// `walIndex` forces one way (tests); nil lets the file system decide.
     public static func open(path: String, readOnly: Bool, walIndex: WALIndexMemory? = nil) throws(StoreError) -> RecordingIndex {
         let preferred = walIndex ?? .sharedMemory
@@ -108,8 +109,12 @@ public final class RecordingIndex {
         do {
             version = try database.userVersion()
         } catch {
+            // Also SQLITE_READONLY_RECOVERY / _CANTINIT: a recorder killed mid-transaction leaves a
+            // log only a connection that may write can replay (seen in tools/crash-trials); the
+            // exclusive connection replays it in its heap, without writing.
+            let code = database.lastExtendedErrorCode
             if readOnly, walIndex == nil, access(path + "-wal", F_OK) == 0,
-               WALIndexMemory.isSharedMemoryFailure(extendedCode: database.lastExtendedErrorCode) {
+               WALIndexMemory.isSharedMemoryFailure(extendedCode: code) || code & 0xff == 8 /* SQLITE_READONLY */ {
                 database.close()
                 // The failed attempt may have created an empty `-shm` it could not map: a reader leaves no trace.
                 if !sharedMemoryFileExisted { unlink(path + "-shm") }
