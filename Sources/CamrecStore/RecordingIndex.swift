@@ -111,9 +111,13 @@ public final class RecordingIndex {
         } catch {
             // Also SQLITE_READONLY_RECOVERY / _CANTINIT: a recorder killed mid-transaction leaves a
             // log only a connection that may write can replay (seen in tools/crash-trials); the
-            // exclusive connection replays it in its heap, without writing.
+            // exclusive connection replays it in its heap, without writing. And SQLITE_READONLY_ROLLBACK:
+            // killed while `journal_mode = DELETE` rewrote the header at close, it leaves a hot
+            // rollback journal, which that connection rolls back (what any SQLite open must do
+            // first; it restores the index as it was before that last step).
             let code = database.lastExtendedErrorCode
-            if readOnly, walIndex == nil, access(path + "-wal", F_OK) == 0,
+            let leftBehind = access(path + "-wal", F_OK) == 0 || access(path + "-journal", F_OK) == 0
+            if readOnly, walIndex == nil, leftBehind,
                WALIndexMemory.isSharedMemoryFailure(extendedCode: code) || code & 0xff == 8 /* SQLITE_READONLY */ {
                 database.close()
                 // The failed attempt may have created an empty `-shm` it could not map: a reader leaves no trace.
