@@ -27,6 +27,11 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
         public var buffersPerStream = 4
         /// Seed of the noise, for reproducible content.
         public var seed: UInt64 = 0x5EED
+        /// Timestamps from a fixed origin (1 s, then the nominal period per frame) instead of
+        /// CLOCK_MONOTONIC at the start, so that two recordings of one seed are identical bit for
+        /// bit, metadata included (pacing still follows the real clock). For tests such as
+        /// `tools/crash-trials`, which compare a recording with a reference of the same seed.
+        public var reproducibleTimestamps = false
 
         public init() {}
     }
@@ -95,9 +100,10 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
         guard started else { return nil }
         let period = Int64(1e9 / options.framesPerSecond)
         let frame = frameNumber
-        let timestamp = startNanoseconds + Int64(frame) * period
+        let deadline = startNanoseconds + Int64(frame) * period
+        let timestamp = options.reproducibleTimestamps ? 1_000_000_000 + Int64(frame) * period : deadline
         if !options.unpaced {
-            let wait = timestamp - MonotonicClock.nanoseconds()
+            let wait = deadline - MonotonicClock.nanoseconds()
             if wait > Int64(timeoutMilliseconds) * 1_000_000 {
                 sleepNanoseconds(Int64(timeoutMilliseconds) * 1_000_000)
                 return []

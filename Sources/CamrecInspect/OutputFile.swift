@@ -1,33 +1,64 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A file camrec writes an export to: created new (O_EXCL) unless replacing was asked for, so an
 /// existing file is never overwritten by accident; written sequentially; closed on every path.
+/// Replacing (`export --force`) writes a hidden sibling (`.NAME.partial-PID-N`) and renames it
+/// over the old file only when `close` succeeds: an export that fails half-way leaves the previous
+/// file byte for byte as it was, and a reader never sees half a file.
 public final class OutputFile {
     public let path: String
     private var descriptor: Int32
     /// Bytes written so far.
     public private(set) var size: Int64 = 0
+    /// The hidden sibling being written when replacing; renamed to `path` by `close`.
+    private var partialPath: String?
 
     /// Creates `path`; refuses an existing file unless `replace` is set.
     public init(path: String, replace: Bool) throws(InspectError) {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (replace ? O_TRUNC : O_EXCL)
-        let descriptor = open(path, flags, 0o644)
+        var target = path
+        var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_EXCL
+        var status = stat()
+        if replace {
+            if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+                // A device or a pipe (/dev/null, a FIFO) has nothing to keep: write into it.
+                flags = O_WRONLY | O_CLOEXEC
+            } else {
+                target = Self.partialPath(for: path)
+                partialPath = target
+            }
+        }
+        let descriptor = open(target, flags, 0o644)
         guard descriptor >= 0 else {
             let error = errno
-            if error == EEXIST {
+            if error == EEXIST && !replace {
                 throw .output(path: path, reason: "it already exists; choose another name or pass --force to replace it")
             }
-            throw .output(path: path, reason: "\(String(cString: strerror(error))) (errno \(error)); check the folder exists and is writable")
+            throw .output(path: target, reason: "\(String(cString: strerror(error))) (errno \(error)); check the folder exists and is writable")
         }
         self.descriptor = descriptor
         self.path = path
     }
 
+    private static let partialCounter = Mutex(0)
+
+    private static func partialPath(for path: String) -> String {
+        let number = partialCounter.withLock { counter in
+            counter += 1
+            return counter
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        return (parent.isEmpty ? "" : parent + "/") + ".\(name).partial-\(getpid())-\(number)"
+    }
+
     deinit {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        // Not closed successfully: the export failed, and the file it was to replace stays.
+        if let partialPath { unlink(partialPath) }
     }
 
     public func write(_ bytes: [UInt8]) throws(InspectError) {
@@ -59,6 +90,14 @@ public final class OutputFile {
         descriptor = -1
         if result != 0 {
             throw .output(path: path, reason: "close failed: \(String(cString: strerror(errno)))")
+        }
+        if let partialPath {
+            if rename(partialPath, path) != 0 {
+                let error = errno
+                throw .output(path: path, reason: "cannot replace it with the finished export \(partialPath): "
+                              + "\(String(cString: strerror(error))) (errno \(error))")
+            }
+            self.partialPath = nil
         }
     }
 

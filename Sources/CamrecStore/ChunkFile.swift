@@ -29,6 +29,16 @@ final class ChunkFileWriter {
         try syncDirectory(directory)
     }
 
+    /// Creates the chunk in a folder held open (`ChunkDirectory`), which may be renamed meanwhile.
+    init(directory: ChunkDirectory, name: String) throws(StoreError) {
+        descriptor = try directory.createFile(named: name)
+        path = directory.path + "/" + name
+        self.name = name
+        openedAtNanoseconds = MonotonicClock.nanoseconds()
+        // The new directory entry must survive a crash too.
+        try directory.sync()
+    }
+
     deinit {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
     }

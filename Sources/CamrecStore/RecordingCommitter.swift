@@ -1,14 +1,33 @@
+import Synchronization
+
 /// The commit stage's work on a recording's index: each sealed chunk's bytes reach the disk
 /// (fdatasync) before the index transaction that points into it commits, so the index never
 /// points at data a crash can lose; streams added mid-recording are inserted in order with the
 /// chunks. Owns the index connection; used by one thread at a time (the recorder runs it on a
 /// thread of its own, so syncs and commits never hold up capture or chunk writing).
+///
+/// When the recording replaces a previous one (`--force`), the commit stage is also where it
+/// takes that one's place: right after the first committed chunk that holds a buffer
+/// (`RecordingReplacement` says why then).
 public final class RecordingCommitter: @unchecked Sendable {
-    let index: RecordingIndex
+    private var index: RecordingIndex
+    /// The folder the index is in now (the hidden sibling until a replacement is swapped in).
+    private var folder: String
+    /// Set while the new recording waits beside the previous one; read from the writer's thread too.
+    private let replacement: Mutex<RecordingReplacement?>
+    /// How the index keeps its WAL (shared memory, or exclusive locking where there is none).
+    public let walIndex: WALIndexMemory
 
-    init(index: RecordingIndex) {
+    init(index: RecordingIndex, folder: String, replacement: RecordingReplacement?) {
         self.index = index
+        self.folder = folder
+        self.replacement = Mutex(replacement)
+        walIndex = index.walIndex
     }
+
+    /// Whether the previous recording is still in place: no buffer has been committed yet (after
+    /// `finish`: none ever was, and the new recording was removed instead).
+    public var keptPreviousRecording: Bool { replacement.withLock { $0 != nil } }
 
     /// Syncs and indexes a sealed chunk, or inserts announced streams.
     public func perform(_ work: IndexWork) throws(StoreError) {
@@ -33,12 +52,41 @@ public final class RecordingCommitter: @unchecked Sendable {
                 }
                 throw .indexNotUpdated(path: index.path, chunk: sealed.name, reason: reason)
             }
+            if !sealed.buffers.isEmpty, let pending = replacement.withLock({ $0 }) {
+                try replacePrevious(with: pending)
+            }
         }
+    }
+
+    /// Puts the new recording in the previous one's place, now that it holds a committed buffer.
+    /// SQLite names its files by path (it deletes the WAL by name when it closes, and opens a
+    /// rollback journal by name after `journal_mode = DELETE`), so the index is closed before its
+    /// folder moves and opened again at the new place. The writer creates chunks through a
+    /// descriptor of the chunks folder (`ChunkDirectory`), which moves with it.
+    private func replacePrevious(with pending: RecordingReplacement) throws(StoreError) {
+        index.close()
+        do {
+            try pending.swapIn()
+        } catch {
+            // Still beside the previous recording: go on there, and try again at the next chunk.
+            index = try RecordingIndex.reopenForWriting(path: folder + "/index.sqlite", walIndex: walIndex)
+            throw error
+        }
+        replacement.withLock { $0 = nil }
+        folder = pending.finalPath
+        index = try RecordingIndex.reopenForWriting(path: folder + "/index.sqlite", walIndex: walIndex)
     }
 
     /// After the last commit: computes the per-stream statistics and leaves the index as a single
     /// self-contained file (journal mode DELETE).
+    /// The connection is closed here, not when the committer goes: in exclusive locking mode
+    /// (NFS, 9p) it holds its lock until it closes, and no reader could open the recording. A
+    /// recording that never committed a buffer does not replace the previous one: it is removed.
     func finish() throws(StoreError) {
+        defer {
+            index.close()
+            if let pending = replacement.withLock({ $0 }) { pending.discard() }
+        }
         try index.database.transaction { () throws(StoreError) in
             try StreamStatistics.recompute(in: index)
             try RecordingStatistics.recompute(in: index)

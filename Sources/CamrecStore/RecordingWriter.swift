@@ -28,12 +28,16 @@ public final class RecordingWriter {
         }
     }
 
+    /// Where the recording is, once written (see `RecordingReplacement` for where it is before
+    /// it replaces a previous one).
     public let path: String
     public let info: RecordingInfo
     public private(set) var streams: [StreamDescription]
     private let options: Options
-    private let chunksDirectory: String
-    private let index: RecordingIndex
+    /// The recording's chunks folder, held open: chunks are created relative to it, so the commit
+    /// stage may move the recording's folder into its final place (`RecordingReplacement`) while
+    /// this thread goes on writing.
+    private let chunksDirectory: ChunkDirectory
     /// The commit stage's work on the index; it runs wherever `handOff` sends the work.
     public let committer: RecordingCommitter
     private var handOff: (IndexWork) throws(StoreError) -> Void
@@ -53,47 +57,66 @@ public final class RecordingWriter {
     private var nextNoteID: Int64 = 1
     private var closed = false
 
+    /// How the index keeps its WAL: in exclusive locking mode on a file system without shared
+    /// memory (NFS, 9p), where no reader can open the index until the recording is closed.
+    public var walIndex: WALIndexMemory { committer.walIndex }
+
+    /// Whether a previous recording at `path` is still there, untouched, because this one has not
+    /// committed a buffer (after `close`: it never did, and it was removed instead).
+    public var keptPreviousRecording: Bool { committer.keptPreviousRecording }
+
     /// Creates the recording folder. Refuses an existing path unless `replaceExisting` is set,
-    /// and even then replaces only a camrec recording, never another folder or file.
-    public init(path: String, info: RecordingInfo, streams: [StreamDescription], options: Options = Options())
-        throws(StoreError) {
+    /// and even then replaces only a camrec recording, never another folder or file, and only once
+    /// the new recording holds a committed buffer (`RecordingReplacement`).
+    public init(path: String, info: RecordingInfo, streams: [StreamDescription], options: Options = Options(),
+                walIndex: WALIndexMemory? = nil) throws(StoreError) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
+        let folder: String
+        var replacement: RecordingReplacement?
         if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard options.replaceExisting else { throw .outputExists(path: path) }
             guard isDirectory.boolValue, manager.fileExists(atPath: path + "/index.sqlite") else {
                 throw .invalid(path: path, reason: "exists and is not a camrec recording; --force replaces recordings only. "
                                + "Choose another output.")
             }
-            do {
-                try manager.removeItem(atPath: path)
-            } catch {
-                throw .invalid(path: path, reason: "cannot remove the existing recording: \(error.localizedDescription)")
+            let begun = try RecordingReplacement.begin(replacing: path)
+            replacement = begun
+            folder = begun.stagingPath
+        } else {
+            let parent = (path as NSString).deletingLastPathComponent
+            let parentPath = parent.isEmpty ? "." : parent
+            guard manager.fileExists(atPath: parentPath, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw .io(operation: "create recording", path: path, errno: ENOENT)
             }
+            if mkdir(path, 0o755) != 0 { throw .io(operation: "create recording folder", path: path, errno: errno) }
+            folder = path
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        let parentPath = parent.isEmpty ? "." : parent
-        guard manager.fileExists(atPath: parentPath, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .io(operation: "create recording", path: path, errno: ENOENT)
+        do throws(StoreError) {
+            if mkdir(folder + "/chunks", 0o755) != 0 { throw .io(operation: "create folder", path: folder + "/chunks", errno: errno) }
+            chunksDirectory = try ChunkDirectory(path: folder + "/chunks")
+            let index = try RecordingIndex.create(path: folder + "/index.sqlite", walIndex: walIndex)
+            try index.database.transaction { () throws(StoreError) in
+                try index.insertRecording(info, streams: streams)
+            }
+            let committer = RecordingCommitter(index: index, folder: folder, replacement: replacement)
+            self.committer = committer
+            handOff = { (work: IndexWork) throws(StoreError) in try committer.perform(work) }
+            drainHandOff = {}
+            try syncDirectory(folder)
+            metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
+        } catch {
+            replacement?.discard()
+            throw error
         }
-        if mkdir(path, 0o755) != 0 { throw .io(operation: "create recording folder", path: path, errno: errno) }
-        chunksDirectory = path + "/chunks"
-        if mkdir(chunksDirectory, 0o755) != 0 { throw .io(operation: "create folder", path: chunksDirectory, errno: errno) }
-        let index = try RecordingIndex.create(path: path + "/index.sqlite")
-        try index.database.transaction { () throws(StoreError) in
-            try index.insertRecording(info, streams: streams)
-        }
-        self.index = index
-        let committer = RecordingCommitter(index: index)
-        self.committer = committer
-        handOff = { (work: IndexWork) throws(StoreError) in try committer.perform(work) }
-        drainHandOff = {}
-        try syncDirectory(path)
-        metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
         self.path = path
         self.info = info
         self.streams = streams
         self.options = options
+        if committer.walIndex == .exclusiveHeap {
+            try addNote(kind: .info, message: "The index is kept in SQLite's exclusive locking mode: this file system has "
+                        + "no shared memory for SQLite's WAL (as NFS, SMB and 9p), so readers open the recording once it is closed.")
+        }
     }
 
     /// Sends sealed chunks and announced streams to `submit` (a commit stage that runs

@@ -14,6 +14,13 @@ public final class SQLiteDatabase {
         case readWrite
         /// Creates the file; fails if it exists.
         case create
+        /// Reads a WAL database on a file system without shared memory (9p, NFS, SMB), where a
+        /// plain read-only connection fails with "disk I/O error": SQLite cannot map the `-shm`
+        /// wal-index there, and in exclusive locking mode (no `-shm`) it rebuilds the wal-index in
+        /// heap memory only for a connection that may write. So the file is opened read-write, but
+        /// in exclusive locking mode, with `PRAGMA query_only` (no statement can write) and no
+        /// checkpoint on close: the recording's files are left byte for byte as they were.
+        case readWithoutSharedMemory
     }
 
     public init(path: String, mode: Mode) throws(StoreError) {
@@ -23,6 +30,7 @@ public final class SQLiteDatabase {
         case .readOnly: flags = SQLITE_OPEN_READONLY
         case .readWrite: flags = SQLITE_OPEN_READWRITE
         case .create: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .readWithoutSharedMemory: flags = SQLITE_OPEN_READWRITE
         }
         let code = sqlite3_open_v2(path, &pointer, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let pointer else {
@@ -33,11 +41,36 @@ public final class SQLiteDatabase {
         handle = pointer
         self.path = path
         sqlite3_busy_timeout(handle, 5000)
+        if mode == .readWithoutSharedMemory {
+            let code = csqlite_disable_checkpoint_on_close(handle)
+            guard code == SQLITE_OK else {
+                throw .sqlite(path: path, code: code, message: lastErrorMessage, sql: "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE")
+            }
+            // Both before the first read: the locking mode decides whether SQLite ever asks for `-shm`.
+            try execute("PRAGMA locking_mode = EXCLUSIVE")
+            try execute("PRAGMA query_only = 1")
+        }
     }
 
     deinit {
+        if isOpen { sqlite3_close_v2(handle) }
+    }
+
+    private var isOpen = true
+
+    /// Closes the connection now rather than when the last statement lets go of it: the recording
+    /// writer closes its index before it renames the recording's folder, then opens it again.
+    /// Every statement prepared on this connection must be gone before (SQLite would keep a
+    /// "zombie" connection, with its files open, until they are finalized).
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
         sqlite3_close_v2(handle)
     }
+
+    /// SQLite's extended result code of the last failed call on this connection (e.g.
+    /// SQLITE_IOERR_SHMMAP), which tells a missing shared memory apart from other I/O errors.
+    var lastExtendedErrorCode: Int32 { sqlite3_extended_errcode(handle) }
 
     /// Runs one or more statements that take no arguments.
     public func execute(_ sql: String) throws(StoreError) {

@@ -106,7 +106,7 @@ struct Record: ParsableCommand {
     static let defaultMaxMemory = 64 << 20
     static let maxMemoryLimit = NumberLimit(option: "--max-memory", range: 16...(1 << 20), unit: "MiB")
 
-    @Flag(help: "Replace the output if it is an existing recording.")
+    @Flag(help: "Replace the output if it is an existing recording, once the new one holds its first buffer (a device that fails to start leaves it untouched).")
     var force = false
 
     @OptionGroup(title: "Synthetic camera")
@@ -232,6 +232,7 @@ struct Record: ParsableCommand {
     func record(source: any FrameSource, options: Recorder.Options) throws {
         var options = options
         options.stop = commandStopRequest
+        let replacing = options.replaceExisting && FileManager.default.fileExists(atPath: options.outputPath)
         installStopHandlers()
         let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1)
         let summary: Recorder.Summary
@@ -242,18 +243,25 @@ struct Record: ParsableCommand {
             throw CommandFailure("\(error)")
         }
         status.finish()
+        // With --force, the writer replaces a previous recording only once a buffer is committed
+        // (RecordingReplacement); a run that captured none leaves it untouched and removes its own.
+        let keptPrevious = replacing && summary.buffers == 0
         if let failure = (source as? V4L2CaptureSource)?.startFailure {
             // No node streamed, so nothing was captured: a device error, not an empty recording.
             // (Streaming starts only once the recording exists, so that the first buffers find the
             // writer ready; the empty recording is removed here instead.)
-            try? FileManager.default.removeItem(atPath: summary.path)
-            throw CommandFailure("\(failure)")
+            if !keptPrevious { try? FileManager.default.removeItem(atPath: summary.path) }
+            throw CommandFailure("\(failure)" + (keptPrevious ? " The previous recording at \(summary.path) was left as it was." : ""))
         }
         printError("camrec: \(summary.stopReason); \(summary.buffers) buffers in \(String(format: "%.1f", summary.seconds)) s"
                    + (summary.recorderDrops > 0 ? ", \(summary.recorderDrops) dropped by the recorder" : ""))
         func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
         printError("camrec: memory: pipeline held at most \(mebibytes(summary.memoryPeakBytes)) of its \(mebibytes(summary.memoryBudgetBytes)) MiB"
                    + (summary.peakResidentBytes.map { "; peak resident \(mebibytes($0)) MiB of --max-memory \(mebibytes(Int64(maxMemory.bytes))) MiB" } ?? ""))
+        if keptPrevious {
+            printError("camrec: nothing was captured, so the previous recording at \(summary.path) was kept as it was (--force replaces it only with a recording that holds a buffer)")
+            return
+        }
         let reader = try RecordingReader(path: summary.path)
         print(OverviewFormatting.text(try RecordingOverview(reader: reader)), terminator: "")
     }

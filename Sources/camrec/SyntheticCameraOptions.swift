@@ -18,6 +18,11 @@ struct SyntheticCameraOptions: ParsableArguments {
     @Option(help: "Mark every Nth main-stream buffer with V4L2_BUF_FLAG_ERROR (\(Self.errorEveryLimit.text)).")
     var syntheticErrorEvery: Int?
 
+    @Option(help: ArgumentHelp("Seed of the synthetic camera's noise; with it, timestamps start at 1 s instead of the "
+                               + "monotonic clock, so two recordings of one seed hold the same bytes (for crash trials and "
+                               + "regression tests).", valueName: "N"))
+    var syntheticSeed: UInt64?
+
     /// The camera's frame period is 1e9 / fps nanoseconds, an Int64.
     static let fpsLimit = NumberLimit(option: "--synthetic-fps", range: 0.01...1000, unit: "frames per second")
     static let dropEveryLimit = NumberLimit(option: "--synthetic-drop-every", atLeast: 2, unit: "frames")
@@ -51,6 +56,10 @@ struct SyntheticCameraOptions: ParsableArguments {
         options.unpaced = syntheticUnpaced
         options.dropEvery = syntheticDropEvery
         options.errorEvery = syntheticErrorEvery
+        if let syntheticSeed {
+            options.seed = syntheticSeed
+            options.reproducibleTimestamps = true
+        }
         return options
     }
 }

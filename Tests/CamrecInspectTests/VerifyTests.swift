@@ -100,4 +100,12 @@ import Testing
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path + "/chunks/999999.zst"))
         #expect(try Self.problems(path).contains { $0.kind == .extraChunk && $0.chunk == "999999.zst" })
     }
+
+    /// A recorder killed right after creating a chunk leaves it empty: no data, nothing to report.
+    @Test func anEmptyUnlistedChunkIsNotAProblem() throws {
+        let (_, path) = try Self.recording()
+        try Data().write(to: URL(fileURLWithPath: path + "/chunks/999999.zst"))
+        #expect(try Self.problems(path).isEmpty)
+        #expect(try Fixtures.camrec(["verify", path]).status == 0)
+    }
 }

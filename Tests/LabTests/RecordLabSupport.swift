@@ -117,8 +117,8 @@ func camrecSucceeding(_ arguments: [String], sourceLocation: SourceLocation = #_
     return result
 }
 
-/// A folder of its own in the guest's /tmp (a tmpfs), removed with the value. Recordings must not
-/// go to the 9p-shared work tree: SQLite's locking fails there (disk I/O error at BEGIN IMMEDIATE).
+/// A folder of its own in the guest's /tmp (a tmpfs), removed with the value. (Recordings on the
+/// 9p-shared work tree work too, with the index in exclusive locking mode: see `NinePFolder`.)
 final class ScratchFolder {
     let path: String
 
