@@ -5,7 +5,8 @@ import Foundation
 /// YUYV "preview" stream of the same moments and a small metadata stream, so `camrec record`
 /// works anywhere. Pictures move and carry sensor-like noise (compression ratios are those of a
 /// real camera, never of a flat colour); timestamps advance at the nominal rate on
-/// CLOCK_MONOTONIC. Like a driver it owns a few buffers per stream: when the recorder holds
+/// CLOCK_MONOTONIC, in whole microseconds as a driver's (V4L2 hands timestamps over as a timeval),
+/// so what an M2M device copies back is the recorded timestamp exactly. Like a driver it owns a few buffers per stream: when the recorder holds
 /// them all, the frame is skipped and its sequence number is lost (a driver drop). Options inject
 /// drops and error buffers on purpose so every metadata path can be exercised without hardware.
 public final class SyntheticCamera: FrameSource, @unchecked Sendable {
@@ -15,6 +16,9 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
         public var mainHeight: UInt32 = 720
         public var previewWidth: UInt32 = 320
         public var previewHeight: UInt32 = 180
+        /// The preview stream's pixel format: YUYV, or RGB3 (what RGB-only M2M devices such as
+        /// vim2m take, so a synthetic recording can go through them).
+        public var previewFormat: SyntheticPreviewFormat = .yuyv
         public var framesPerSecond: Double = 30
         /// Deliver frames as fast as they are taken instead of at the nominal rate
         /// (timestamps still advance at the nominal rate).
@@ -64,10 +68,11 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
                                                       sizeImage: options.mainWidth * options.mainHeight * 3 / 2)]))
         let preview = StreamDescription(
             id: 2, name: "preview", kind: .video,
-            format: StreamFormat(bufferType: 1, fourcc: FourCC(rawValue: 0x5659_5559), width: options.previewWidth,
+            format: StreamFormat(bufferType: 1, fourcc: options.previewFormat.fourcc, width: options.previewWidth,
                                  height: options.previewHeight, field: 1, colorspace: 8,
-                                 planes: [PlaneFormat(bytesPerLine: options.previewWidth * 2,
-                                                      sizeImage: options.previewWidth * options.previewHeight * 2)]))
+                                 planes: [PlaneFormat(bytesPerLine: options.previewWidth * options.previewFormat.bytesPerPixel,
+                                                      sizeImage: options.previewWidth * options.previewHeight
+                                                          * options.previewFormat.bytesPerPixel)]))
         let metadata = StreamDescription(
             id: 3, name: "meta", kind: .meta,
             format: StreamFormat(bufferType: 13, fourcc: FourCC(rawValue: 0x444D_5343), width: 0, height: 0, field: 0,
@@ -101,7 +106,8 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
         let period = Int64(1e9 / options.framesPerSecond)
         let frame = frameNumber
         let deadline = startNanoseconds + Int64(frame) * period
-        let timestamp = options.reproducibleTimestamps ? 1_000_000_000 + Int64(frame) * period : deadline
+        // Whole microseconds, as a driver's timestamps (a timeval) are.
+        let timestamp = (options.reproducibleTimestamps ? 1_000_000_000 + Int64(frame) * period : deadline) / 1_000 * 1_000
         if !options.unpaced {
             let wait = deadline - MonotonicClock.nanoseconds()
             if wait > Int64(timeoutMilliseconds) * 1_000_000 {
@@ -192,6 +198,10 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
 
     /// YUYV: the same scene, smaller, with its own noise.
     private func renderPreview(into bytes: UnsafeMutableRawBufferPointer, frame: UInt32) {
+        if options.previewFormat == .rgb24 {
+            renderPreviewRGB(into: bytes, frame: frame)
+            return
+        }
         let width = Int(options.previewWidth)
         let height = Int(options.previewHeight)
         let noiseOffset = Int((UInt64(frame) &* 0x85EB_CA6B) % 65_536)
@@ -208,6 +218,27 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
                     row[x * 2 + 1] = UInt8(truncatingIfNeeded: 128 + ((x >> 3) + Int(frame)) % 32 - 16)
                     row[x * 2 + 2] = UInt8(truncatingIfNeeded: 16 + (luma1 & 0xFF) * 219 / 255)
                     row[x * 2 + 3] = UInt8(truncatingIfNeeded: 128 + ((y >> 2) - Int(frame)) % 32)
+                }
+            }
+        }
+    }
+
+    /// The preview as RGB3: the same moving ramps and noise as the YUYV preview, in R, G and B.
+    private func renderPreviewRGB(into bytes: UnsafeMutableRawBufferPointer, frame: UInt32) {
+        let width = Int(options.previewWidth)
+        let height = Int(options.previewHeight)
+        let noiseOffset = Int((UInt64(frame) &* 0x85EB_CA6B) % 65_536)
+        let drift = Int(frame) * 3
+        noise.withUnsafeBufferPointer { noise in
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            for y in 0..<height {
+                let row = base + y * width * 3
+                for x in 0..<width {
+                    let n = noiseOffset + (y * width + x) % (noise.count - 65_536)
+                    let grain = Int(noise[n]) - 8
+                    row[x * 3] = UInt8(truncatingIfNeeded: ((x + y) << 1) &+ drift &+ grain)
+                    row[x * 3 + 1] = UInt8(truncatingIfNeeded: (x >> 1) &+ drift / 2 &+ grain)
+                    row[x * 3 + 2] = UInt8(truncatingIfNeeded: (y << 1) &- drift &+ grain)
                 }
             }
         }
@@ -283,4 +314,13 @@ func sleepNanoseconds(_ nanoseconds: Int64) {
     var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var remaining = timespec()
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+}
+
+/// The synthetic preview stream's pixel format.
+public enum SyntheticPreviewFormat: String, Sendable, CaseIterable {
+    case yuyv
+    case rgb24 = "rgb3"
+
+    var fourcc: FourCC { self == .yuyv ? FourCC(rawValue: 0x5659_5559) : FourCC(rawValue: 0x3342_4752) }
+    var bytesPerPixel: UInt32 { self == .yuyv ? 2 : 3 }
 }

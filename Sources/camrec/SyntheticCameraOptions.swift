@@ -6,6 +6,9 @@ struct SyntheticCameraOptions: ParsableArguments {
     @Option(help: "Size of the synthetic main stream, WxH.")
     var syntheticSize: String = "1280x720"
 
+    @Option(help: "Pixel format of the synthetic preview stream: yuyv, or rgb3 (for RGB-only M2M devices such as vim2m).")
+    var syntheticPreviewFormat: SyntheticPreviewFormat = .yuyv
+
     @Option(help: "Frame rate of the synthetic camera, \(Self.fpsLimit.text).")
     var syntheticFps: Double = 30
 
@@ -53,6 +56,7 @@ struct SyntheticCameraOptions: ParsableArguments {
             options.previewHeight = max(16, size.height / 4 & ~1)
         }
         options.framesPerSecond = syntheticFps
+        options.previewFormat = syntheticPreviewFormat
         options.unpaced = syntheticUnpaced
         options.dropEvery = syntheticDropEvery
         options.errorEvery = syntheticErrorEvery
@@ -63,3 +67,5 @@ struct SyntheticCameraOptions: ParsableArguments {
         return options
     }
 }
+
+extension SyntheticPreviewFormat: ExpressibleByArgument {}
