@@ -3,6 +3,9 @@
 public final class RecordingIndex {
     public let database: SQLiteDatabase
     public var path: String { database.path }
+    /// The schema version the index has (`PRAGMA user_version`): `IndexSchema.currentVersion`
+    /// unless an older index was opened read-only, which is read as it is, never changed.
+    public let schemaVersion: Int
 
     private var insertBuffer: SQLiteStatement?
     private var insertPlane: SQLiteStatement?
@@ -21,11 +24,14 @@ public final class RecordingIndex {
             }
             try database.execute("PRAGMA user_version = \(IndexSchema.currentVersion)")
         }
-        return RecordingIndex(database: database)
+        return RecordingIndex(database: database, schemaVersion: IndexSchema.currentVersion)
     }
 
-    /// Opens an existing index, refusing one written by a newer camrec. `readOnly` opens it
-    /// with SQLITE_OPEN_READONLY.
+    /// Opens an existing index, refusing one written by a newer camrec (naming both versions).
+    /// `readOnly` opens it with SQLITE_OPEN_READONLY and leaves an older schema as it is (readers
+    /// read it with the defaults of what it lacks, see `schemaVersion`); otherwise an older schema
+    /// is migrated to the current one in one transaction, each `IndexSchema.migrations` step after
+    /// its version applied once, in order.
     public static func open(path: String, readOnly: Bool) throws(StoreError) -> RecordingIndex {
         let database = try SQLiteDatabase(path: path, mode: readOnly ? .readOnly : .readWrite)
         let version: Int
@@ -47,12 +53,14 @@ public final class RecordingIndex {
                 }
                 try database.execute("PRAGMA user_version = \(IndexSchema.currentVersion)")
             }
+            return RecordingIndex(database: database, schemaVersion: IndexSchema.currentVersion)
         }
-        return RecordingIndex(database: database)
+        return RecordingIndex(database: database, schemaVersion: version)
     }
 
-    init(database: SQLiteDatabase) {
+    init(database: SQLiteDatabase, schemaVersion: Int) {
         self.database = database
+        self.schemaVersion = schemaVersion
     }
 
     // MARK: Writing
@@ -76,8 +84,9 @@ public final class RecordingIndex {
     /// such as a decoder's new resolution).
     public func insertStreams(_ streams: [StreamDescription]) throws(StoreError) {
         let stream = try database.prepare("""
-            INSERT INTO streams (id, name, kind, buffer_type, fourcc, width, height, field, colorspace,
-                device_path, driver, card, bus_info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO streams (id, name, kind, buffer_type, fourcc, fourcc_code, width, height, field, colorspace,
+                ycbcr_enc, quantization, xfer_func, format_flags, device_path, driver, card, bus_info)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let plane = try database.prepare(
             "INSERT INTO stream_planes (stream_id, plane, bytesperline, sizeimage) VALUES (?, ?, ?, ?)")
@@ -85,9 +94,11 @@ public final class RecordingIndex {
             let format = description.format
             try stream.run([
                 .integer(Int64(description.id)), .text(description.name), .text(description.kind.rawValue),
-                .integer(Int64(format.bufferType)), .text(format.fourcc.description),
+                .integer(Int64(format.bufferType)), .text(format.fourcc.description), .integer(Int64(format.fourcc.rawValue)),
                 .integer(Int64(format.width)), .integer(Int64(format.height)),
                 .integer(Int64(format.field)), .integer(Int64(format.colorspace)),
+                .integer(Int64(format.ycbcrEncoding)), .integer(Int64(format.quantization)),
+                .integer(Int64(format.transferFunction)), .integer(Int64(format.flags)),
                 description.device.map { .text($0.path) } ?? .null,
                 description.device.map { .text($0.driver) } ?? .null,
                 description.device.map { .text($0.card) } ?? .null,
