@@ -190,7 +190,9 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
             id: id, name: id == 1 ? "capture" : "capture-\(id)", kind: format.bufferType.isMeta ? .meta : .video,
             format: StreamFormat(bufferType: format.bufferType.rawValue, fourcc: FourCC(rawValue: format.pixelFormat.rawValue),
                                  width: format.width, height: format.height, field: format.field.rawValue,
-                                 colorspace: format.colorspace,
+                                 colorspace: format.colorspace, ycbcrEncoding: format.ycbcrEncoding,
+                                 quantization: format.quantization, transferFunction: format.transferFunction,
+                                 flags: format.flags,
                                  planes: format.planes.map { PlaneFormat(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) }),
             device: DeviceIdentity(path: session.device.path, driver: session.device.info.driver, card: session.device.info.card,
                                    busInfo: session.device.info.busInfo)))

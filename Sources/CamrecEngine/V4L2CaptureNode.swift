@@ -104,7 +104,9 @@ final class V4L2CaptureNode: @unchecked Sendable {
             id: id, name: kind == .meta ? "meta\(number)" : device.nodeName, kind: kind,
             format: StreamFormat(bufferType: format.bufferType.rawValue, fourcc: FourCC(rawValue: format.pixelFormat.rawValue),
                                  width: format.width, height: format.height, field: format.field.rawValue,
-                                 colorspace: format.colorspace,
+                                 colorspace: format.colorspace, ycbcrEncoding: format.ycbcrEncoding,
+                                 quantization: format.quantization, transferFunction: format.transferFunction,
+                                 flags: format.flags,
                                  planes: format.planes.map { PlaneFormat(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) }),
             device: DeviceIdentity(path: device.path, driver: device.info.driver, card: device.info.card,
                                    busInfo: device.info.busInfo))

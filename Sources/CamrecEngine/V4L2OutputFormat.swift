@@ -8,8 +8,9 @@ import V4L2
 public struct V4L2OutputFormat: Sendable, Equatable {
     /// The stream as it was recorded.
     public var stream: StreamDescription
-    /// The request for the target's output queue: the recorded code, size, field, colorspace and
-    /// per-plane bytesperline/sizeimage, on the queue's own buffer type.
+    /// The request for the target's output queue: the recorded code, size, field, colorimetry
+    /// (colorspace, ycbcr_enc, quantization, xfer_func), flags and per-plane
+    /// bytesperline/sizeimage, on the queue's own buffer type.
     public var request: VideoFormat
 
     /// Builds the request for an output queue of type `queueType`, or throws `.formatAdjusted`
@@ -38,6 +39,10 @@ public struct V4L2OutputFormat: Sendable, Equatable {
             bufferType: queueType, pixelFormat: PixelFormat(rawValue: format.fourcc.rawValue),
             width: recordedMeta ? 0 : format.width, height: recordedMeta ? 0 : format.height,
             field: recordedMeta ? .any : Field(rawValue: format.field), colorspace: recordedMeta ? 0 : format.colorspace,
+            ycbcrEncoding: recordedMeta ? 0 : format.ycbcrEncoding, quantization: recordedMeta ? 0 : format.quantization,
+            transferFunction: recordedMeta ? 0 : format.transferFunction,
+            // V4L2_PIX_FMT_FLAG_SET_CSC asks a capture queue to convert; it means nothing on an output queue.
+            flags: recordedMeta ? 0 : format.flags & ~Self.setColorimetryFlag,
             planes: format.planes.map { PlaneLayout(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) })
     }
 
@@ -72,6 +77,27 @@ public struct V4L2OutputFormat: Sendable, Equatable {
         return problems.isEmpty ? nil : problems.joined(separator: ", ")
     }
 
+    /// V4L2_PIX_FMT_FLAG_SET_CSC.
+    static let setColorimetryFlag: UInt32 = 0x2
+
+    /// The colorimetry fields the device set otherwise than recorded, as v4l2-ctl names them
+    /// ("quantization default instead of full-range"); empty when it kept them. Only a raw video
+    /// stream is compared: a compressed stream carries its colorimetry in the bitstream, and a
+    /// decoder reports what it likes on its output queue. A field recorded as 0 (DEFAULT, as a
+    /// v1 recording reads) asked for nothing, so any value satisfies it.
+    public func colorimetryChanges(offered: VideoFormat) -> [String] {
+        guard !request.bufferType.isMeta, !stream.format.fourcc.isCompressed else { return [] }
+        var changes: [String] = []
+        func compare(_ name: String, _ asked: UInt32, _ got: UInt32, _ text: (UInt32) -> String) {
+            if asked != 0 && got != asked { changes.append("\(name) \(text(got)) instead of \(text(asked))") }
+        }
+        compare("colorspace", request.colorspace, offered.colorspace, FormatNames.colorspace)
+        compare("ycbcr-enc", request.ycbcrEncoding, offered.ycbcrEncoding, FormatNames.ycbcrEncoding)
+        compare("quantization", request.quantization, offered.quantization, FormatNames.quantization)
+        compare("xfer-func", request.transferFunction, offered.transferFunction, FormatNames.transferFunction)
+        return changes
+    }
+
     /// The error for a device that adjusted the request: what was recorded, what the device offered
     /// (and which formats its queue lists), and what to do.
     /// `offered` is nil when the driver rejected the request outright (EINVAL, as vim2m does for
@@ -91,11 +117,17 @@ public struct V4L2OutputFormat: Sendable, Equatable {
                 + " (`camrec devices` lists each node's formats), or record the stream in a format \(device) lists.")
     }
 
-    /// "320x240 RGB3 field none (bytesperline/sizeimage 960/230400)" or "VIVD buffer 8 bytes".
+    /// "320x240 RGB3 field none colorspace srgb (bytesperline/sizeimage 960/230400)" or "VIVD
+    /// buffer 8 bytes"; colorimetry fields at 0 (DEFAULT) are left out.
     static func describe(_ format: StreamFormat, meta: Bool) -> String {
         if meta { return "\(format.fourcc) buffer \(format.planes.first?.sizeImage ?? 0) bytes" }
         let layout = format.planes.map { "\($0.bytesPerLine)/\($0.sizeImage)" }.joined(separator: "+")
-        return "\(format.width)x\(format.height) \(format.fourcc) field \(Field(rawValue: format.field))"
+        var colorimetry = ""
+        if format.colorspace != 0 { colorimetry += " colorspace \(FormatNames.colorspace(format.colorspace))" }
+        if format.ycbcrEncoding != 0 { colorimetry += " ycbcr-enc \(FormatNames.ycbcrEncoding(format.ycbcrEncoding))" }
+        if format.quantization != 0 { colorimetry += " quantization \(FormatNames.quantization(format.quantization))" }
+        if format.transferFunction != 0 { colorimetry += " xfer-func \(FormatNames.transferFunction(format.transferFunction))" }
+        return "\(format.width)x\(format.height) \(format.fourcc) field \(Field(rawValue: format.field))" + colorimetry
             + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
     }
 }

@@ -47,15 +47,22 @@ public final class V4L2OutputSink: FrameSink {
         /// Queue the next buffer only after the capture side produced a buffer for the previous
         /// one (M2M nodes), so the device sees the same sequence of states whatever the load.
         public var lockstep: Bool
+        /// Go on when the device sets the recorded colorimetry otherwise (colorspace, ycbcr_enc,
+        /// quantization, xfer_func of a raw stream) and say which fields changed in `notes`,
+        /// instead of refusing (`--accept-adjusted-format`). A layout the bytes cannot be read in
+        /// (code, size, field, planes) is refused either way.
+        public var acceptAdjustedFormat: Bool
 
         public init(bufferCount: Int = 4, memory: OutputMemory = .mmap, drainTimeoutMilliseconds: Int = 2_000,
-                    stallTimeoutMilliseconds: Int = 10_000, controls: [ControlSetting] = [], lockstep: Bool = false) {
+                    stallTimeoutMilliseconds: Int = 10_000, controls: [ControlSetting] = [], lockstep: Bool = false,
+                    acceptAdjustedFormat: Bool = false) {
             self.bufferCount = bufferCount
             self.memory = memory
             self.drainTimeoutMilliseconds = drainTimeoutMilliseconds
             self.stallTimeoutMilliseconds = stallTimeoutMilliseconds
             self.controls = controls
             self.lockstep = lockstep
+            self.acceptAdjustedFormat = acceptAdjustedFormat
         }
     }
 
@@ -135,6 +142,17 @@ public final class V4L2OutputSink: FrameSink {
                 let listed = (try? queue.formats().map(\.pixelFormat)) ?? []
                 throw wanted.refusal(offered: offered, listed: listed, device: device.path, mismatch: mismatch)
             }
+        }
+        let changes = wanted.colorimetryChanges(offered: offered)
+        if !changes.isEmpty {
+            let changed = changes.joined(separator: ", ")
+            guard options.acceptAdjustedFormat else {
+                let listed = (try? queue.formats().map(\.pixelFormat)) ?? []
+                var refusal = wanted.refusal(offered: offered, listed: listed, device: device.path, mismatch: changed)
+                refusal.remedy += " To replay it with the colorimetry \(device.path) set, add --accept-adjusted-format."
+                throw refusal
+            }
+            notes.append("\(device.path) adjusted the format of stream '\(stream.name)' (--accept-adjusted-format): \(changed)")
         }
         format = offered
         streamName = stream.name

@@ -5,26 +5,43 @@ public struct FourCC: Sendable, Codable, Hashable, CustomStringConvertible {
 
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    /// Builds a code from a string of at most four ASCII characters ("NV12", "RGB3", "Y8" padded with spaces).
+    /// Builds a code from a string of at most four ASCII characters ("NV12", "RGB3", "Y8" padded
+    /// with spaces), optionally followed by "-BE" for a big-endian variant
+    /// (V4L2_PIX_FMT_FLAG_BE_FOURCC, bit 31: "Y16-BE" or "Y16 -BE", as v4l2-ctl prints it).
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
+        var characters = text
+        var bigEndian = false
+        if characters.hasSuffix("-BE") && characters.count > 3 {
+            characters.removeLast(3)
+            bigEndian = true
+        }
+        let bytes = Array(characters.utf8)
         guard !bytes.isEmpty, bytes.count <= 4, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
         var value: UInt32 = 0
         for index in 0..<4 {
             let byte = index < bytes.count ? bytes[index] : 0x20
             value |= UInt32(byte) << (8 * UInt32(index))
         }
-        rawValue = value
+        rawValue = bigEndian ? value | Self.bigEndianFlag : value
     }
 
+    /// V4L2_PIX_FMT_FLAG_BE_FOURCC: bit 31 marks the big-endian variant of a format.
+    public static let bigEndianFlag: UInt32 = 0x8000_0000
+
+    /// Whether this is the big-endian variant of a little-endian format (bit 31 set).
+    public var isBigEndianVariant: Bool { rawValue & Self.bigEndianFlag != 0 }
+
+    /// The four characters, trailing spaces removed, and "-BE" for a big-endian variant
+    /// ("Y16-BE"); `init?(_:)` reads it back as the same code.
     public var description: String {
         var text = ""
         for index in 0..<4 {
-            let byte = UInt8(truncatingIfNeeded: rawValue >> (8 * UInt32(index)))
+            var byte = UInt8(truncatingIfNeeded: rawValue >> (8 * UInt32(index)))
+            if index == 3 { byte &= 0x7f }
             text.append(byte >= 0x20 && byte < 0x7f ? Character(Unicode.Scalar(byte)) : "?")
         }
-        // V4L2_PIX_FMT_FLAG_BE_FOURCC formats end in a set high bit; keep the text readable.
-        return text.hasSuffix(" ") ? String(text.reversed().drop(while: { $0 == " " }).reversed()) : text
+        while text.hasSuffix(" ") { text.removeLast() }
+        return isBigEndianVariant ? text + "-BE" : text
     }
 
     public init(from decoder: any Decoder) throws {

@@ -5,6 +5,9 @@ import Foundation
 public final class RecordingIndex {
     public let database: SQLiteDatabase
     public var path: String { database.path }
+    /// The schema version the index has (`PRAGMA user_version`): `IndexSchema.currentVersion`
+    /// unless an older index was opened read-only, which is read as it is, never changed.
+    public let schemaVersion: Int
 
     private var insertBuffer: SQLiteStatement?
     private var insertPlane: SQLiteStatement?
@@ -161,8 +164,9 @@ public final class RecordingIndex {
                 }
                 try database.execute("PRAGMA user_version = \(IndexSchema.currentVersion)")
             }
+            return RecordingIndex(database: database, walIndex: walIndex)
         }
-        return RecordingIndex(database: database, walIndex: walIndex)
+        return RecordingIndex(database: database, walIndex: walIndex, schemaVersion: version)
     }
 
     /// Closes the connection at once (the writer does, before it moves the recording's folder).
@@ -174,7 +178,8 @@ public final class RecordingIndex {
         database.close()
     }
 
-    init(database: SQLiteDatabase, walIndex: WALIndexMemory = .sharedMemory) {
+    init(database: SQLiteDatabase, walIndex: WALIndexMemory = .sharedMemory, schemaVersion: Int = IndexSchema.currentVersion) {
+        self.schemaVersion = schemaVersion
         self.database = database
         self.walIndex = walIndex
     }
@@ -200,8 +205,9 @@ public final class RecordingIndex {
     /// such as a decoder's new resolution).
     public func insertStreams(_ streams: [StreamDescription]) throws(StoreError) {
         let stream = try database.prepare("""
-            INSERT INTO streams (id, name, kind, buffer_type, fourcc, width, height, field, colorspace,
-                device_path, driver, card, bus_info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO streams (id, name, kind, buffer_type, fourcc, fourcc_code, width, height, field, colorspace,
+                ycbcr_enc, quantization, xfer_func, format_flags, device_path, driver, card, bus_info)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let plane = try database.prepare(
             "INSERT INTO stream_planes (stream_id, plane, bytesperline, sizeimage) VALUES (?, ?, ?, ?)")
@@ -209,9 +215,11 @@ public final class RecordingIndex {
             let format = description.format
             try stream.run([
                 .integer(Int64(description.id)), .text(description.name), .text(description.kind.rawValue),
-                .integer(Int64(format.bufferType)), .text(format.fourcc.description),
+                .integer(Int64(format.bufferType)), .text(format.fourcc.description), .integer(Int64(format.fourcc.rawValue)),
                 .integer(Int64(format.width)), .integer(Int64(format.height)),
                 .integer(Int64(format.field)), .integer(Int64(format.colorspace)),
+                .integer(Int64(format.ycbcrEncoding)), .integer(Int64(format.quantization)),
+                .integer(Int64(format.transferFunction)), .integer(Int64(format.flags)),
                 description.device.map { .text($0.path) } ?? .null,
                 description.device.map { .text($0.driver) } ?? .null,
                 description.device.map { .text($0.card) } ?? .null,

@@ -60,7 +60,15 @@ public final class RecordingReader {
             requestToleranceNanoseconds: recording.int64(9))
         let planes = try database.prepare(
             "SELECT bytesperline, sizeimage FROM stream_planes WHERE stream_id = ? ORDER BY plane")
-        let rows = try database.prepare("""
+        // A version 1 index (opened read-only, so not migrated) has no code column and no
+        // colorimetry beyond the colorspace: its code comes from the text, the rest reads as 0
+        // (each enum's DEFAULT), as the migration to version 2 would set them.
+        let full = index.schemaVersion >= 2
+        let rows = try database.prepare(full ? """
+            SELECT id, name, kind, buffer_type, fourcc, width, height, field, colorspace, device_path, driver, card, bus_info,
+                fourcc_code, ycbcr_enc, quantization, xfer_func, format_flags
+            FROM streams ORDER BY id
+            """ : """
             SELECT id, name, kind, buffer_type, fourcc, width, height, field, colorspace, device_path, driver, card, bus_info
             FROM streams ORDER BY id
             """)
@@ -73,7 +81,13 @@ public final class RecordingReader {
                 layouts.append(PlaneFormat(bytesPerLine: UInt32(clamping: planes.int64(0)),
                                            sizeImage: UInt32(clamping: planes.int64(1))))
             }
-            guard let kind = StreamKind(rawValue: rows.text(2)), let fourcc = FourCC(rows.text(4)) else {
+            let fourcc: FourCC?
+            if full {
+                fourcc = UInt32(exactly: rows.int64(13)).map { FourCC(rawValue: $0) }
+            } else {
+                fourcc = FourCC(rows.text(4))
+            }
+            guard let kind = StreamKind(rawValue: rows.text(2)), let fourcc else {
                 throw .corrupt(path: path + "/index.sqlite", offset: 0, reason: "stream \(id) has an unknown kind or fourcc")
             }
             let device = rows.optionalText(9).map {
@@ -84,6 +98,10 @@ public final class RecordingReader {
                 format: StreamFormat(bufferType: UInt32(clamping: rows.int64(3)), fourcc: fourcc,
                                      width: UInt32(clamping: rows.int64(5)), height: UInt32(clamping: rows.int64(6)),
                                      field: UInt32(clamping: rows.int64(7)), colorspace: UInt32(clamping: rows.int64(8)),
+                                     ycbcrEncoding: full ? UInt32(clamping: rows.int64(14)) : 0,
+                                     quantization: full ? UInt32(clamping: rows.int64(15)) : 0,
+                                     transferFunction: full ? UInt32(clamping: rows.int64(16)) : 0,
+                                     flags: full ? UInt32(clamping: rows.int64(17)) : 0,
                                      planes: layouts),
                 device: device))
         }

@@ -18,13 +18,15 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
     public var quantization: UInt32
     /// `enum v4l2_xfer_func`.
     public var transferFunction: UInt32
+    /// `v4l2_pix_format.flags` (V4L2_PIX_FMT_FLAG_PREMUL_ALPHA, V4L2_PIX_FMT_FLAG_SET_CSC).
+    public var flags: UInt32
     /// One entry per memory plane: one for single-planar and metadata queues. Empty in a request
     /// lets the driver choose the line stride and image size.
     public var planes: [PlaneLayout]
 
     public init(bufferType: BufferType, pixelFormat: PixelFormat, width: UInt32 = 0, height: UInt32 = 0,
                 field: Field = .any, colorspace: UInt32 = 0, ycbcrEncoding: UInt32 = 0, quantization: UInt32 = 0,
-                transferFunction: UInt32 = 0, planes: [PlaneLayout] = []) {
+                transferFunction: UInt32 = 0, flags: UInt32 = 0, planes: [PlaneLayout] = []) {
         self.bufferType = bufferType
         self.pixelFormat = pixelFormat
         self.width = width
@@ -34,6 +36,7 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
         self.ycbcrEncoding = ycbcrEncoding
         self.quantization = quantization
         self.transferFunction = transferFunction
+        self.flags = flags
         self.planes = planes
     }
 
@@ -43,6 +46,9 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
         var text = "\(width)x\(height) \(pixelFormat)"
         if field != .any { text += " field \(field)" }
         if colorspace != 0 { text += " colorspace \(colorspace)" }
+        if ycbcrEncoding != 0 { text += " ycbcr-enc \(ycbcrEncoding)" }
+        if quantization != 0 { text += " quantization \(quantization)" }
+        if transferFunction != 0 { text += " xfer-func \(transferFunction)" }
         return text + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
     }
 
@@ -80,16 +86,20 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
                       width: pix.width, height: pix.height, field: Field(rawValue: pix.field),
                       colorspace: pix.colorspace, ycbcrEncoding: UInt32(pix.ycbcr_enc),
                       quantization: UInt32(pix.quantization), transferFunction: UInt32(pix.xfer_func),
-                      planes: layouts)
+                      flags: UInt32(pix.flags), planes: layouts)
         case .videoCapture, .videoOutput:
             let pix = raw.fmt.pix
             self.init(bufferType: bufferType, pixelFormat: PixelFormat(rawValue: pix.pixelformat),
                       width: pix.width, height: pix.height, field: Field(rawValue: pix.field),
                       colorspace: pix.colorspace, ycbcrEncoding: pix.ycbcr_enc,
                       quantization: pix.quantization, transferFunction: pix.xfer_func,
+                      flags: pix.priv == Self.privMagic ? pix.flags : 0,
                       planes: [PlaneLayout(bytesPerLine: pix.bytesperline, sizeImage: pix.sizeimage)])
         }
     }
+
+    /// V4L2_PIX_FMT_PRIV_MAGIC: `v4l2_pix_format.priv` saying the fields after it are valid.
+    static let privMagic: UInt32 = 0xfeed_cafe
 
     /// The `struct v4l2_format` to hand to S_FMT or TRY_FMT.
     var raw: v4l2_format {
@@ -108,6 +118,7 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
             raw.fmt.pix_mp.ycbcr_enc = UInt8(truncatingIfNeeded: ycbcrEncoding)
             raw.fmt.pix_mp.quantization = UInt8(truncatingIfNeeded: quantization)
             raw.fmt.pix_mp.xfer_func = UInt8(truncatingIfNeeded: transferFunction)
+            raw.fmt.pix_mp.flags = UInt8(truncatingIfNeeded: flags)
             let count = min(planes.count, Int(VIDEO_MAX_PLANES))
             raw.fmt.pix_mp.num_planes = UInt8(count)
             withUnsafeMutableBytes(of: &raw.fmt.pix_mp.plane_fmt) { bytes in
@@ -128,6 +139,10 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
             raw.fmt.pix.ycbcr_enc = ycbcrEncoding
             raw.fmt.pix.quantization = quantization
             raw.fmt.pix.xfer_func = transferFunction
+            raw.fmt.pix.flags = flags
+            // Without V4L2_PIX_FMT_PRIV_MAGIC the kernel zeroes flags and the colorimetry after
+            // the colorspace of a single-planar format before the driver sees it.
+            raw.fmt.pix.priv = Self.privMagic
             raw.fmt.pix.bytesperline = planes.first?.bytesPerLine ?? 0
             raw.fmt.pix.sizeimage = planes.first?.sizeImage ?? 0
         }

@@ -40,10 +40,11 @@ struct DeviceArgument {
             if size.count == 2, let w = UInt32(size[0]), let h = UInt32(size[1]), w > 0, h > 0, width == nil {
                 width = w
                 height = h
-            } else if let code = FourCC(part), part.count == 4, fourcc == nil {
+            } else if let code = FourCC(part), part.count == 4 || code.isBigEndianVariant, fourcc == nil {
+                // Four characters, or a big-endian variant as camrec and v4l2-ctl print it ("Y16-BE").
                 fourcc = code
             } else {
-                throw ValidationError("-d \(text): '\(part)' is neither a size (640x360) nor a four-character format (YUYV); "
+                throw ValidationError("-d \(text): '\(part)' is neither a size (640x360) nor a four-character format (YUYV, or Y16-BE for a big-endian one); "
                                       + "write DEV:WxH:FOURCC.")
             }
         }

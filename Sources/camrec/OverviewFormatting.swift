@@ -26,7 +26,17 @@ enum OverviewFormatting {
             }
             out += "\n"
             let planes = format.planes.enumerated().map { "plane \($0.offset): \($0.element.bytesPerLine) B/line, \($0.element.sizeImage) B" }
-            out += "  format     \(format.fourcc) \(format.width)x\(format.height), field \(format.field), colorspace \(format.colorspace); \(planes.joined(separator: "; "))\n"
+            if description.kind == .meta {
+                out += "  format     \(format.fourcc); \(planes.joined(separator: "; "))\n"
+            } else {
+                out += "  format     \(format.fourcc) \(format.width)x\(format.height), field \(FormatNames.field(format.field)), "
+                    + "colorspace \(FormatNames.colorspace(format.colorspace)), "
+                    + "ycbcr-enc \(FormatNames.ycbcrEncoding(format.ycbcrEncoding)), "
+                    + "quantization \(FormatNames.quantization(format.quantization)), "
+                    + "xfer-func \(FormatNames.transferFunction(format.transferFunction))"
+                    + (format.flags == 0 ? "" : ", flags \(FormatNames.formatFlags(format.flags))")
+                    + "; \(planes.joined(separator: "; "))\n"
+            }
             out += "  buffers    \(statistics.buffers) (ok \(statistics.ok), error \(statistics.errors), cancelled \(statistics.cancelled))\n"
             let rate = stream.meanRate.map { String(format: "%.2f fps", $0) } ?? "-"
             out += "  duration   \(String(format: "%.3f", stream.durationSeconds)) s, \(rate)\n"
@@ -68,6 +78,18 @@ enum OverviewFormatting {
             var colorspace: UInt32
             var buffer_type: UInt32
             var planes: [Plane]
+            /// Since index format v2: the code as its 32-bit value (bit 31 for a big-endian
+            /// variant), the rest of the colorimetry and the flags, and each enum's v4l2-ctl name.
+            var fourcc_code: UInt32
+            var ycbcr_enc: UInt32
+            var quantization: UInt32
+            var xfer_func: UInt32
+            var flags: UInt32
+            var field_name: String
+            var colorspace_name: String
+            var ycbcr_enc_name: String
+            var quantization_name: String
+            var xfer_func_name: String
         }
         struct Device: Encodable {
             var path: String
@@ -140,7 +162,13 @@ enum OverviewFormatting {
                     format: JSONOverview.Format(
                         fourcc: format.fourcc.description, width: format.width, height: format.height, field: format.field,
                         colorspace: format.colorspace, buffer_type: format.bufferType,
-                        planes: format.planes.map { JSONOverview.Plane(bytesperline: $0.bytesPerLine, sizeimage: $0.sizeImage) }),
+                        planes: format.planes.map { JSONOverview.Plane(bytesperline: $0.bytesPerLine, sizeimage: $0.sizeImage) },
+                        fourcc_code: format.fourcc.rawValue, ycbcr_enc: format.ycbcrEncoding,
+                        quantization: format.quantization, xfer_func: format.transferFunction, flags: format.flags,
+                        field_name: FormatNames.field(format.field), colorspace_name: FormatNames.colorspace(format.colorspace),
+                        ycbcr_enc_name: FormatNames.ycbcrEncoding(format.ycbcrEncoding),
+                        quantization_name: FormatNames.quantization(format.quantization),
+                        xfer_func_name: FormatNames.transferFunction(format.transferFunction)),
                     device: stream.description.device.map {
                         JSONOverview.Device(path: $0.path, driver: $0.driver, card: $0.card, bus_info: $0.busInfo)
                     },

@@ -106,6 +106,9 @@ struct Replay: ParsableCommand {
     @Flag(help: "Queue each buffer only after the M2M target produced the capture buffer for the previous one.")
     var lockstep = false
 
+    @Flag(help: "Replay even when a target sets the recorded colorimetry (colorspace, ycbcr-enc, quantization, xfer-func) otherwise; stderr says which fields changed.")
+    var acceptAdjustedFormat = false
+
     @Option(help: "Buffers to request on each target's output queue, \(Self.buffersLimit.text).")
     var buffers: Int = 4
 
@@ -164,6 +167,7 @@ struct Replay: ParsableCommand {
         if memory == .dmabuf, let exportDevice { sinkOptions.memory = .dmabuf(exporterPath: exportDevice, layout: dmabufPlanes) }
         sinkOptions.controls = controls.compactMap(Self.controlSetting)
         sinkOptions.lockstep = lockstep
+        sinkOptions.acceptAdjustedFormat = acceptAdjustedFormat
         let targets = try ReplayTargets(reader: reader, targets: self.targets, defaultStream: stream, sinkOptions: sinkOptions)
         let captureRoute = captureTo == nil ? nil : try targets.memoryToMemoryRoute()
         var options = Replayer.Options()

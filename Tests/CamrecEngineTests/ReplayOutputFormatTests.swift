@@ -54,7 +54,7 @@ struct ReplayOutputFormatTests {
         #expect(error.kind == .formatAdjusted)
         #expect(error.devicePath == "/dev/video9")
         let text = error.description
-        #expect(text.contains("cannot replay stream 'rgb': it was recorded as 320x240 RGB3 field none (bytesperline/sizeimage 960/230400)"))
+        #expect(text.contains("cannot replay stream 'rgb': it was recorded as 320x240 RGB3 field none colorspace srgb (bytesperline/sizeimage 960/230400)"))
         #expect(text.contains("the device adjusted that to 320x240 YUYV"))
         #expect(text.contains("lists YUYV, NV12"))
         #expect(text.contains("Nothing was queued. Replay to a node that takes RGB3 at 320x240"))
@@ -98,5 +98,52 @@ struct ReplayOutputFormatTests {
         var onePlane = wanted.request
         onePlane.planes.removeLast()
         #expect(wanted.mismatch(offered: onePlane)?.contains("1 memory planes instead of 2") == true)
+    }
+}
+
+/// Replay restores the recorded colorimetry and says which fields a device changed.
+@Suite("Replay colorimetry")
+struct ReplayColorimetryTests {
+    private func stream(fourcc: String = "YUYV", colorspace: UInt32 = 3, ycbcr: UInt32 = 2, quantization: UInt32 = 1,
+                        transfer: UInt32 = 1) throws -> StreamDescription {
+        StreamDescription(id: 1, name: "video0", kind: .video,
+                          format: StreamFormat(bufferType: 1, fourcc: try #require(FourCC(fourcc)), width: 320, height: 180,
+                                               field: 1, colorspace: colorspace, ycbcrEncoding: ycbcr,
+                                               quantization: quantization, transferFunction: transfer, flags: 2,
+                                               planes: [PlaneFormat(bytesPerLine: 640, sizeImage: 115_200)]))
+    }
+
+    @Test("the request carries the recorded colorimetry, without the capture-only SET_CSC flag")
+    func requestCarriesColorimetry() throws {
+        let wanted = try V4L2OutputFormat(stream: try stream(), queueType: .videoOutput, devicePath: "/dev/video1")
+        #expect(wanted.request.colorspace == 3 && wanted.request.ycbcrEncoding == 2)
+        #expect(wanted.request.quantization == 1 && wanted.request.transferFunction == 1)
+        #expect(wanted.request.flags == 0)
+    }
+
+    @Test("changed colorimetry is named field by field as v4l2-ctl names it; DEFAULT asks for nothing")
+    func changedColorimetryIsNamed() throws {
+        let wanted = try V4L2OutputFormat(stream: try stream(), queueType: .videoOutput, devicePath: "/dev/video1")
+        var offered = wanted.request
+        #expect(wanted.colorimetryChanges(offered: offered).isEmpty)
+        offered.ycbcrEncoding = 0
+        offered.quantization = 0
+        #expect(wanted.colorimetryChanges(offered: offered)
+            == ["ycbcr-enc default instead of 709", "quantization default instead of full-range"])
+        let v1 = try V4L2OutputFormat(stream: try stream(ycbcr: 0, quantization: 0, transfer: 0),
+                                      queueType: .videoOutput, devicePath: "/dev/video1")
+        offered.ycbcrEncoding = 1
+        offered.transferFunction = 2
+        #expect(v1.colorimetryChanges(offered: offered).isEmpty)
+    }
+
+    @Test("a compressed stream's colorimetry is the bitstream's: a decoder reporting another is not refused")
+    func compressedStreamsAreNotCompared() throws {
+        let wanted = try V4L2OutputFormat(stream: try stream(fourcc: "FWHT"), queueType: .videoOutputMultiplanar,
+                                          devicePath: "/dev/video5")
+        var offered = wanted.request
+        offered.colorspace = 8
+        offered.quantization = 2
+        #expect(wanted.colorimetryChanges(offered: offered).isEmpty)
     }
 }
