@@ -34,7 +34,9 @@ enum CamrecBinary {
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
-        try process.run()
+        // Foundation's Process.run() is not safe to call from several threads at once (Swift
+        // Testing runs suites in parallel): a crash in its memcpy was seen; one launch at a time.
+        try launchLock.withLock { try process.run() }
         let running = RunningProcess(process)
         if let interruptAfter {
             DispatchQueue.global().asyncAfter(deadline: .now() + interruptAfter) { running.signal(SIGINT) }
@@ -52,6 +54,9 @@ enum CamrecBinary {
                       standardError: String(decoding: errorData.value, as: UTF8.self),
                       killedBySignal: process.terminationReason == .uncaughtSignal)
     }
+
+    /// Serialises `Process.run()` across this target's tests.
+    static let launchLock = NSLock()
 
     static func scratch() throws -> String {
         let template = NSTemporaryDirectory() + "/camrec-cli-XXXXXX"

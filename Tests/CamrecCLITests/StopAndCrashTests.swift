@@ -12,7 +12,7 @@ struct StopAndCrashTests {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try CamrecBinary.launchLock.withLock { try process.run() }
         return process
     }
 
