@@ -198,6 +198,25 @@ extension Lab {
             #expect(buffers.allSatisfy { $0.metadata.timestamp.clock == .copy })
         }
 
+        /// The synthetic camera's timestamps are whole microseconds, as a driver's: through vim2m
+        /// (which copies each output buffer's timestamp to its capture buffer) every frame comes
+        /// back with its exact recorded timestamp, so `diff --pair timestamp` pairs every one.
+        @Test func syntheticThroughVim2mPairsEveryFrameByTimestamp() throws {
+            let scratch = try ScratchFolder()
+            let source = scratch.path + "/synthetic.camrec"
+            let output = scratch.path + "/out.camrec"
+            try camrecSucceeding(["record", "--synthetic", "--synthetic-preview-format", "rgb3",
+                                  "--synthetic-unpaced", "--frames", "6", "-o", source])
+            try camrecSucceeding(["replay", source, "--stream", "preview", "--to", try LabNodes.vim2m(), "--capture-to", output,
+                                  "--as-fast-as-possible"])
+            let diff = try camrec(["diff", source, output, "--stream", "preview=capture", "--pair", "timestamp", "--json"])
+            let object = try JSONSerialization.jsonObject(with: Data(diff.standardOutput.utf8)) as? [String: Any]
+            let streams = object?["streams"] as? [[String: Any]] ?? []
+            #expect(streams.first?["paired"] as? Int == 6, "\(diff.standardOutput)\(diff.standardError)")
+            #expect((streams.first?["only_in_first"] as? [Any])?.isEmpty == true, "\(diff.standardOutput)")
+            #expect(diff.status == 0, "RGB3 through vim2m comes back byte for byte: \(diff.standardOutput)")
+        }
+
         /// One recording with a video stream and a vivid parameters stream ('VIVD': brightness,
         /// contrast, saturation, hue) replayed into vivid's video output and metadata output in one
         /// run; vivid applies each parameters buffer to its capture controls as it takes it.
