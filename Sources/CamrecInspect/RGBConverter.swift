@@ -30,7 +30,8 @@ public struct RGBImage: Sendable, Equatable {
 /// camrec's own code only re-lays bytes out where libv4lconvert cannot take them as recorded:
 /// multi-planar NV12M/YUV420M are joined into NV12/YU12, NV12 rows with padding are packed, and
 /// NV21 (absent from libv4lconvert's source formats) has its chroma bytes swapped into NV12.
-/// Colour maths is always libv4lconvert's.
+/// Colour maths is libv4lconvert's for BT.601 limited range (all it knows); Y'CbCr recorded with
+/// another matrix or range (BT.709, BT.2020, full range...) goes through `YCbCrToRGB` instead.
 public enum RGBConverter {
     /// Formats libv4lconvert converts (after the re-layouts above); others are refused up front.
     public static let supportedFourCCs: Set<String> = [
@@ -50,6 +51,18 @@ public enum RGBConverter {
         var fourcc = format.fourcc.description
         guard supportedFourCCs.contains(fourcc) else {
             throw ConversionFailure("libv4lconvert has no conversion from \(fourcc) to RGB; export it as .raw instead")
+        }
+        // A recorded colorimetry other than BT.601 limited range (libv4lconvert's only one): the
+        // recorded matrix and range, with camrec's own conversion.
+        let matrix = YCbCrToRGB(format: format)
+        if !matrix.isLibv4lconvertDefault {
+            if PlanarYUV420.sourceFourCCs.contains(fourcc) {
+                return matrix.convert(try PlanarYUV420(planes: planes, format: format))
+            }
+            if ["YUYV", "YVYU", "UYVY", "VYUY"].contains(fourcc), let plane = planes.first {
+                return try matrix.convertPacked(plane, fourcc: fourcc, width: width, height: height,
+                                                bytesPerLine: Int(format.planes.first?.bytesPerLine ?? 0))
+            }
         }
         var bytesPerLine = Int(format.planes.first?.bytesPerLine ?? 0)
         var source = planes.count == 1 ? planes[0] : planes.flatMap { $0 }
