@@ -15,7 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // C and system-library targets.
@@ -30,16 +30,15 @@ let package = Package(
                        providers: [.apt(["libv4l-dev"])]),
 
         // Swift modules.
-        .target(name: "V4L2", dependencies: ["CV4L2"]),
-        .target(name: "CamrecStore", dependencies: ["CZstd", "CSQLite",
-                                                    .product(name: "Logging", package: "swift-log")]),
-        .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2",
-                                                     .product(name: "Logging", package: "swift-log")]),
-        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2", "CPNG"]),
+        .target(name: "V4L2", dependencies: ["CV4L2", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "CamrecStore", dependencies: ["CZstd", "CSQLite", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2"]),
+        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2", "CPNG",
+                                                      .product(name: "SystemPackage", package: "swift-system")]),
         .executableTarget(name: "camrec", dependencies: [
             "CamrecStore", "CamrecEngine", "CamrecInspect", "V4L2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
 
         // Tests. LabTests need real V4L2 drivers and run inside the qemu lab (tools/v4l2-lab).

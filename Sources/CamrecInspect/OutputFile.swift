@@ -3,6 +3,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// A file camrec writes an export to: created new (O_EXCL) unless replacing was asked for, so an
 /// existing file is never overwritten by accident; written sequentially; closed on every path.
@@ -11,7 +12,7 @@ import Glibc
 /// file byte for byte as it was, and a reader never sees half a file.
 public final class OutputFile {
     public let path: String
-    private var descriptor: Int32
+    private var descriptor: FileDescriptor?
     /// Bytes written so far.
     public private(set) var size: Int64 = 0
     /// The hidden sibling being written when replacing; renamed to `path` by `close`.
@@ -31,15 +32,15 @@ public final class OutputFile {
                 partialPath = target
             }
         }
-        let descriptor = open(target, flags, 0o644)
-        guard descriptor >= 0 else {
+        let opened = open(target, flags, 0o644)
+        guard opened >= 0 else {
             let error = errno
             if error == EEXIST && !replace {
                 throw .output(path: path, reason: "it already exists; choose another name or pass --force to replace it")
             }
             throw .output(path: target, reason: "\(String(cString: strerror(error))) (errno \(error)); check the folder exists and is writable")
         }
-        self.descriptor = descriptor
+        descriptor = FileDescriptor(rawValue: opened)
         self.path = path
     }
 
@@ -56,7 +57,7 @@ public final class OutputFile {
     }
 
     deinit {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        try? descriptor?.close()
         // Not closed successfully: the export failed, and the file it was to replace stays.
         if let partialPath { unlink(partialPath) }
     }
@@ -69,27 +70,27 @@ public final class OutputFile {
     }
 
     public func write(_ buffer: UnsafeRawBufferPointer) throws(InspectError) {
-        var offset = 0
-        while offset < buffer.count {
-            let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                let error = errno
-                throw .output(path: path, reason: "\(String(cString: strerror(error))) (errno \(error))"
-                              + (error == ENOSPC ? "; the disk is full" : ""))
-            }
-            offset += written
+        guard let descriptor else { throw .output(path: path, reason: "the file was already closed") }
+        do {
+            // swift-system's writeAll: the whole buffer, EINTR retried.
+            _ = try descriptor.writeAll(buffer)
+        } catch {
+            let code = (error as? Errno)?.rawValue ?? EIO
+            throw .output(path: path, reason: "\(String(cString: strerror(code))) (errno \(code))"
+                          + (code == ENOSPC ? "; the disk is full" : ""))
         }
         size += Int64(buffer.count)
     }
 
     /// Closes the file; a close error (e.g. NFS reporting a late write failure) is reported.
     public func close() throws(InspectError) {
-        guard descriptor >= 0 else { return }
-        let result = Glibc.close(descriptor)
-        descriptor = -1
-        if result != 0 {
-            throw .output(path: path, reason: "close failed: \(String(cString: strerror(errno)))")
+        guard let open = descriptor else { return }
+        descriptor = nil
+        do {
+            try open.close()
+        } catch {
+            let code = (error as? Errno)?.rawValue ?? EIO
+            throw .output(path: path, reason: "close failed: \(String(cString: strerror(code)))")
         }
         if let partialPath {
             if rename(partialPath, path) != 0 {

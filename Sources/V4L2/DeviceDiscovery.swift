@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// A V4L2 node found in /dev, with its sysfs name and what QUERYCAP says about it.
 public struct DiscoveredNode: Sendable, Equatable {
@@ -72,13 +73,12 @@ public enum DeviceDiscovery {
         return numbers.sorted().map { "/dev/\(prefix)\($0)" }
     }
 
+    /// A sysfs attribute's text (at most 4 KiB), or nil when it cannot be read.
     static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { _ = close(fd) }
+        guard let file = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) else { return nil }
         var bytes = [UInt8](repeating: 0, count: 4096)
-        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count >= 0 else { return nil }
+        // closeAfter: closed on every path, the read's failure included.
+        guard let count = try? file.closeAfter({ try bytes.withUnsafeMutableBytes { try file.read(into: $0) } }) else { return nil }
         return String(decoding: bytes.prefix(count), as: UTF8.self)
     }
 }

@@ -2,6 +2,7 @@ import CV4L2
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// An ioctl request code with the name errors use for it.
 struct IoctlRequest: Sendable {
@@ -49,31 +50,35 @@ enum IoctlOutcome {
     case wouldBlock
 }
 
-/// A file descriptor owned by exactly one object: opened in the initializer, closed once in
-/// `deinit` (close never retries EINTR: the descriptor is gone after the first call on Linux), so
-/// no path, error or not, can leak it.
+/// A file descriptor (swift-system's `FileDescriptor`) owned by exactly one object: opened in
+/// the initializer, closed once in `deinit` (swift-system's close never retries EINTR: the
+/// descriptor is gone after the first call on Linux), so no path, error or not, can leak it.
 final class OwnedDescriptor: Sendable {
-    let rawValue: Int32
+    let descriptor: FileDescriptor
     /// The path (or a description such as "dmabuf from /dev/video4") used in error messages.
     let path: String
 
-    /// Opens `path` read-write, non-blocking and close-on-exec.
+    /// The raw descriptor, for ioctl and poll.
+    var rawValue: Int32 { descriptor.rawValue }
+
+    /// Opens `path` read-write, non-blocking and close-on-exec (EINTR retried).
     init(opening path: String) throws(V4L2Error) {
-        let fd = path.withCString { open($0, O_RDWR | O_NONBLOCK | O_CLOEXEC) }
-        guard fd >= 0 else { throw V4L2Error(operation: "open", devicePath: path, errno: errno) }
-        rawValue = fd
+        do {
+            descriptor = try FileDescriptor.open(FilePath(path), .readWrite, options: [.nonBlocking, .closeOnExec])
+        } catch {
+            throw V4L2Error(operation: "open", devicePath: path, errno: (error as? Errno)?.rawValue ?? EIO)
+        }
         self.path = path
     }
 
-    /// Takes ownership of a descriptor the kernel returned (VIDIOC_EXPBUF).
+    /// Takes ownership of a descriptor the kernel returned (VIDIOC_EXPBUF, MEDIA_IOC_REQUEST_ALLOC).
     init(adopting fd: Int32, path: String) {
-        rawValue = fd
+        descriptor = FileDescriptor(rawValue: fd)
         self.path = path
     }
 
     deinit {
-        // Never retried: after EINTR the descriptor is already released and may be reused.
-        _ = close(rawValue)
+        try? descriptor.close()
     }
 
     /// Runs an ioctl (retrying EINTR in C) and throws a typed error naming the request.

@@ -21,19 +21,10 @@ struct StandardError: TextOutputStream {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
-/// Writes straight to file descriptor 2 (unbuffered, safe from any thread).
+/// Writes straight to file descriptor 2 (unbuffered, safe from any thread; EINTR retried by
+/// swift-system's writeAll). A failed write to stderr has nowhere to be reported.
 func writeStandardError(_ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let written = write(STDERR_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            if written <= 0 { if errno == EINTR { continue } else { return } }
-            offset += written
-        }
-    }
+    _ = try? FileDescriptor.standardError.writeAll(Array(text.utf8))
 }
