@@ -5,7 +5,7 @@ import Foundation
 /// libFuzzer target: the input is a recording's `index.sqlite`, next to the chunks of the
 /// recording the seed index was made from (`CAMREC_FUZZ_CHUNKS`, set by tools/fuzz). It is read
 /// as the user commands read it: the description and streams (every command), every buffer and
-/// plane (`export`, `replay`, `diff`), the overview with statistics, gaps and notes (`info`),
+/// plane (`export`, `replay`, `diff`, in each order they walk the index), the overview with statistics, gaps and notes (`info`),
 /// frame listings (`frames`) and `verify`. Any input must give results or a `StoreError`.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func indexLoaderFuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
@@ -17,6 +17,12 @@ public func indexLoaderFuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt
         for buffer in buffers { _ = try? reader.readBuffer(buffer) }
     }
     for stream in reader.streams { _ = try? reader.buffers(streamID: stream.id, where: .sequence(1)) }
+    // `diff` walks by sequence or timestamp, `replay` by request.
+    for order in [BufferOrder.sequence, .timestamp, .request] {
+        guard let cursor = try? reader.bufferCursor(order: order) else { continue }
+        while let buffer = try? cursor.next() { _ = buffer }
+    }
+    _ = try? reader.bufferCount()
     _ = try? RecordingOverview(reader: reader)
     _ = try? FrameQuery.run(FrameFilter(afterGap: true), on: reader)
     _ = try? FrameQuery.firstTimestamp(of: reader)
