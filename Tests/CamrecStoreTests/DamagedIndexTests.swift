@@ -32,8 +32,8 @@ struct DamagedIndexTests {
             try database.execute("""
                 PRAGMA legacy_alter_table = ON;
                 CREATE TABLE damaged AS SELECT * FROM streams;
-                INSERT INTO damaged SELECT id, 'other', kind, buffer_type, fourcc, width, height, field, colorspace,
-                    device_path, driver, card, bus_info FROM streams;
+                INSERT INTO damaged SELECT * FROM streams;
+                UPDATE damaged SET name = 'other' WHERE rowid = (SELECT MAX(rowid) FROM damaged);
                 DROP TABLE streams;
                 ALTER TABLE damaged RENAME TO streams;
                 """)
