@@ -62,6 +62,18 @@ public enum MetadataRecord: Sendable, Equatable {
             guard let info = envelope.recording, let streams = envelope.streams else {
                 throw .corrupt(path: path, offset: offset, reason: "recording record without recording or streams")
             }
+            // The index keys streams by id and by name: a description that repeats one cannot be indexed.
+            var ids = Set<Int>()
+            var names = Set<String>()
+            for stream in streams {
+                guard ids.insert(stream.id).inserted else {
+                    throw .corrupt(path: path, offset: offset, reason: "the recording description lists stream id \(stream.id) twice")
+                }
+                guard names.insert(stream.name).inserted else {
+                    throw .corrupt(path: path, offset: offset,
+                                   reason: "the recording description lists stream name '\(stream.name)' twice")
+                }
+            }
             self = .recording(info, streams: streams)
         case "note":
             guard let note = envelope.note else {

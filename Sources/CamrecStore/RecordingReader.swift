@@ -73,8 +73,17 @@ public final class RecordingReader {
             FROM streams ORDER BY id
             """)
         var streams: [StreamDescription] = []
+        // The table's keys make ids and names unique, but a damaged file can still return one twice,
+        // and every reader keys its streams by id.
+        var seenIDs = Set<Int>()
+        var seenNames = Set<String>()
         while try rows.step() {
             let id = Int(rows.int64(0))
+            guard seenIDs.insert(id).inserted, seenNames.insert(rows.text(1)).inserted else {
+                throw .corrupt(path: path + "/index.sqlite", offset: 0,
+                               reason: "the streams table lists stream \(id) '\(rows.text(1))' twice (the index is damaged; "
+                                   + "`camrec recover` rebuilds it from the chunks)")
+            }
             try planes.bind([.integer(Int64(id))])
             var layouts: [PlaneFormat] = []
             while try planes.step() {

@@ -86,7 +86,11 @@ public enum Recovery {
                     case let .recording(info, streams):
                         if let (firstInfo, known) = description {
                             // A stream added mid-recording appears in the descriptions of later chunks.
-                            let added = streams.filter { stream in !known.contains(where: { $0.id == stream.id }) }
+                            // One with a new id but a known name is not the same stream and cannot be
+                            // indexed beside it: its buffers become losses (their stream is unknown).
+                            let added = streams.filter { stream in
+                                !known.contains(where: { $0.id == stream.id || $0.name == stream.name })
+                            }
                             if !added.isEmpty { description = (firstInfo, known + added) }
                         } else {
                             description = (info, streams)
@@ -107,9 +111,13 @@ public enum Recovery {
             chunkRows.append(RecoveredChunk(id: chunkID, name: name, size: size, planes: planeCount))
         }
         guard let (info, streams) = description else {
-            throw .notARecording(path: path, reason: "none of its \(names.count) chunks carries the recording's description")
+            // Say why, when a description was there but damaged.
+            let damaged = losses.first { $0.streamName == nil }.map { " (\($0))" } ?? ""
+            throw .notARecording(path: path,
+                                 reason: "none of its \(names.count) chunks carries a readable description of the recording\(damaged)")
         }
-        let streamNames = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, $0.name) })
+        // Ids are unique (MetadataRecord refuses a description that repeats one, merging adds only new ones).
+        let streamNames = Dictionary(streams.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         for index in losses.indices {
             if let id = losses[index].streamName.flatMap({ Int($0) }) { losses[index].streamName = streamNames[id] }
         }
@@ -127,6 +135,12 @@ public enum Recovery {
             }
             for bufferID in bufferOrder.sorted() {
                 guard var planes = planesByBuffer[bufferID], let first = planes.first?.header else { continue }
+                guard streamNames[first.streamID] != nil else {
+                    losses.append(Loss(chunk: "(buffer \(bufferID))", offset: planes.first?.location.offset ?? 0,
+                                       streamName: nil, sequence: first.sequence,
+                                       reason: "its plane headers name stream \(first.streamID), which no description lists"))
+                    continue
+                }
                 planes.sort { $0.header.planeIndex < $1.header.planeIndex }
                 guard planes.count == first.planeCount,
                       planes.enumerated().allSatisfy({ $0.offset == $0.element.header.planeIndex }) else {
