@@ -31,7 +31,8 @@ let package = Package(
 
         // Swift modules.
         .target(name: "V4L2", dependencies: ["CV4L2", .product(name: "SystemPackage", package: "swift-system")]),
-        .target(name: "CamrecStore", dependencies: ["CZstd", "CSQLite", .product(name: "SystemPackage", package: "swift-system")]),
+        // No SystemPackage here: tools/fuzz compiles the store alone with swiftc (libFuzzer).
+        .target(name: "CamrecStore", dependencies: ["CZstd", "CSQLite"]),
         .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2"]),
         .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2", "CPNG",
                                                       .product(name: "SystemPackage", package: "swift-system")]),

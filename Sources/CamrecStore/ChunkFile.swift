@@ -3,15 +3,13 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import SystemPackage
 
 /// A chunk file open for appending: created with O_EXCL so nothing existing is ever
 /// overwritten, written sequentially, synced with fdatasync before the index may point into it.
-/// System calls go through swift-system's `FileDescriptor` (EINTR retried, `close` never).
 final class ChunkFileWriter {
     let path: String
     let name: String
-    private var descriptor: FileDescriptor?
+    private(set) var descriptor: Int32
     /// Bytes written so far (the offset of the next frame).
     private(set) var size: Int64 = 0
     /// Planes written so far.
@@ -21,12 +19,9 @@ final class ChunkFileWriter {
 
     init(directory: String, name: String) throws(StoreError) {
         let path = directory + "/" + name
-        do {
-            descriptor = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
-                                                 permissions: [.ownerReadWrite, .groupRead, .otherRead])
-        } catch {
-            throw .io(operation: "create chunk", path: path, errno: errnoValue(error))
-        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io(operation: "create chunk", path: path, errno: errno) }
+        self.descriptor = descriptor
         self.path = path
         self.name = name
         openedAtNanoseconds = MonotonicClock.nanoseconds()
@@ -36,7 +31,7 @@ final class ChunkFileWriter {
 
     /// Creates the chunk in a folder held open (`ChunkDirectory`), which may be renamed meanwhile.
     init(directory: ChunkDirectory, name: String) throws(StoreError) {
-        descriptor = FileDescriptor(rawValue: try directory.createFile(named: name))
+        descriptor = try directory.createFile(named: name)
         path = directory.path + "/" + name
         self.name = name
         openedAtNanoseconds = MonotonicClock.nanoseconds()
@@ -45,18 +40,28 @@ final class ChunkFileWriter {
     }
 
     deinit {
-        try? descriptor?.close()
+        if descriptor >= 0 { _ = Glibc.close(descriptor) }
     }
 
     /// Appends bytes; on failure the file is cut back to where this call started, so the
     /// chunk never ends in a partial write that this process knows about.
     func append(_ bytes: [UInt8]) throws(StoreError) {
-        guard let descriptor else { throw .io(operation: "write", path: path, errno: EBADF) }
-        do {
-            _ = try bytes.withUnsafeBytes { try descriptor.writeAll($0) }
-        } catch {
-            _ = ftruncate(descriptor.rawValue, off_t(size))
-            throw .io(operation: "write", path: path, errno: errnoValue(error))
+        let start = size
+        let result = bytes.withUnsafeBytes { buffer -> Int32 in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return 0
+        }
+        if result != 0 {
+            _ = ftruncate(descriptor, off_t(start))
+            throw .io(operation: "write", path: path, errno: result)
         }
         size += Int64(bytes.count)
     }
@@ -65,8 +70,7 @@ final class ChunkFileWriter {
 
     /// Cuts the file back to `length` bytes (to drop a partially written buffer).
     func truncate(to length: Int64, planes: Int) {
-        guard let descriptor else { return }
-        if ftruncate(descriptor.rawValue, off_t(length)) == 0 {
+        if ftruncate(descriptor, off_t(length)) == 0 {
             size = length
             planeCount = planes
         }
@@ -74,22 +78,13 @@ final class ChunkFileWriter {
 
     /// fdatasync, then close. Closing never retries EINTR (the descriptor is gone either way).
     func syncAndClose() throws(StoreError) {
-        guard let open = descriptor else { return }
-        descriptor = nil
-        let synced = Result { () throws(Errno) in try dataSync(open) }
-        try? open.close()
-        if case .failure(let error) = synced { throw .io(operation: "fdatasync", path: path, errno: error.rawValue) }
-    }
-}
-
-/// The errno of an error swift-system threw (it throws `Errno`, typed as `any Error`).
-func errnoValue(_ error: any Error) -> Int32 { (error as? Errno)?.rawValue ?? EIO }
-
-/// fdatasync(2), retried on EINTR (swift-system has no data-only sync).
-func dataSync(_ descriptor: FileDescriptor) throws(Errno) {
-    while fdatasync(descriptor.rawValue) != 0 {
-        let code = errno
-        if code != EINTR { throw Errno(rawValue: code) }
+        guard descriptor >= 0 else { return }
+        var code: Int32 = 0
+        repeat { code = fdatasync(descriptor) } while code != 0 && errno == EINTR
+        let syncError = code != 0 ? errno : 0
+        _ = Glibc.close(descriptor)
+        descriptor = -1
+        if syncError != 0 { throw .io(operation: "fdatasync", path: path, errno: syncError) }
     }
 }
 
@@ -104,34 +99,30 @@ func syncDirectory(_ path: String) throws(StoreError) {
 }
 
 /// A chunk file open for reading at arbitrary offsets (pread).
-/// A chunk file open for reading at arbitrary offsets (pread).
 final class ChunkFileReader {
     let path: String
-    let descriptor: FileDescriptor
+    let descriptor: Int32
     let size: Int64
 
     init(path: String) throws(StoreError) {
-        let descriptor: FileDescriptor
-        do {
-            descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        } catch {
-            throw errnoValue(error) == ENOENT ? .corrupt(path: path, offset: 0, reason: "chunk file is missing")
-                                              : .io(operation: "open chunk", path: path, errno: errnoValue(error))
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw errno == ENOENT ? .corrupt(path: path, offset: 0, reason: "chunk file is missing")
+                                  : .io(operation: "open chunk", path: path, errno: errno)
         }
-        let end: Int64
-        do {
-            end = try descriptor.seek(offset: 0, from: .end)
-        } catch {
-            try? descriptor.close()
-            throw .io(operation: "lseek", path: path, errno: errnoValue(error))
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let error = errno
+            _ = Glibc.close(descriptor)
+            throw .io(operation: "stat", path: path, errno: error)
         }
         self.descriptor = descriptor
         self.path = path
-        size = end
+        size = Int64(status.st_size)
     }
 
     deinit {
-        try? descriptor.close()
+        _ = Glibc.close(descriptor)
     }
 
     /// Reads exactly `count` bytes at `offset`, or throws `.corrupt` if the file ends first.
@@ -141,28 +132,26 @@ final class ChunkFileReader {
             throw .corrupt(path: path, offset: offset,
                            reason: "\(count) bytes wanted at offset \(offset) but the chunk has \(size) bytes")
         }
-        var failure: Int32 = 0
+        var error: Int32 = 0
         // Uninitialised capacity: pread fills it (or the read fails and nothing of it is kept).
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0
             while done < count {
-                let got: Int
-                do {
-                    got = try descriptor.read(fromAbsoluteOffset: offset + Int64(done),
-                                              into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[done...]))
-                } catch {
-                    failure = errnoValue(error)
+                let got = pread(descriptor, buffer.baseAddress.map { $0 + done }, count - done, off_t(offset) + off_t(done))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    error = errno
                     break
                 }
                 if got == 0 {
-                    failure = EIO
+                    error = EIO
                     break
                 }
                 done += got
             }
             initialized = done
         }
-        if failure != 0 { throw .io(operation: "read", path: path, errno: failure) }
+        if error != 0 { throw .io(operation: "read", path: path, errno: error) }
         return bytes
     }
 }
