@@ -50,8 +50,21 @@ enum ControlsFormatting {
         line += "min=\(reading.minimum) max=\(reading.maximum)"
         if !["bool", "menu", "intmenu"].contains(reading.typeName) { line += " step=\(reading.step)" }
         line += " default=\(reading.defaultValue) value=\(valueText(reading.value))"
-        if reading.flags != 0 { line += String(format: " flags=0x%08x", reading.flags) }
+        if reading.flags != 0 { line += " flags=" + flagNames(reading.flags) }
         return line
+    }
+
+    /// V4L2_CTRL_FLAG_* as v4l2-ctl names them ("slider, volatile"); unknown bits in hex.
+    static func flagNames(_ flags: UInt32) -> String {
+        let names: [(UInt32, String)] = [
+            (0x0001, "disabled"), (0x0002, "grabbed"), (0x0004, "read-only"), (0x0008, "update"),
+            (0x0010, "inactive"), (0x0020, "slider"), (0x0040, "write-only"), (0x0080, "volatile"),
+            (0x0100, "has-payload"), (0x0200, "execute-on-write"), (0x0400, "modify-layout"), (0x0800, "dynamic-array"),
+        ]
+        var parts = names.filter { flags & $0.0 != 0 }.map(\.1)
+        let unknown = names.reduce(flags) { $0 & ~$1.0 }
+        if unknown != 0 { parts.append(String(format: "0x%08x", unknown)) }
+        return parts.joined(separator: ",")
     }
 
     static func valueText(_ value: ControlReading.Value?) -> String {
