@@ -31,6 +31,20 @@ int cv4l2_get_control(int fd, uint32_t id, int is_64bit, int64_t *value) {
     return 0;
 }
 
+int cv4l2_get_control_payload(int fd, uint32_t id, void *payload, uint32_t size) {
+    struct v4l2_ext_control control;
+    struct v4l2_ext_controls controls;
+    memset(&control, 0, sizeof control);
+    memset(&controls, 0, sizeof controls);
+    control.id = id;
+    control.size = size;
+    control.ptr = payload;
+    controls.which = V4L2_CTRL_WHICH_CUR_VAL;
+    controls.count = 1;
+    controls.controls = &control;
+    return cv4l2_ioctl(fd, VIDIOC_G_EXT_CTRLS, &controls);
+}
+
 int cv4l2_set_control(int fd, uint32_t id, int is_64bit, int64_t value) {
     struct v4l2_ext_control control;
     struct v4l2_ext_controls controls;

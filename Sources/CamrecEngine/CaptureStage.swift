@@ -59,6 +59,9 @@ final class CaptureStage {
             serial += 1
         }
         for note in options.startNotes { put(.note(kind: .info, streamID: nil, sequence: nil, message: note)) }
+        for facts in source.deviceFacts { put(.device(facts)) }
+        let startControls = source.startControls
+        if !startControls.isEmpty { put(.controls(startControls)) }
         do {
             try source.start()
         } catch {
@@ -97,6 +100,8 @@ final class CaptureStage {
                 sourceError = error
                 break
             }
+            let changes = source.takeControlChanges()
+            if !changes.isEmpty { put(.controls(changes)) }
             guard let buffers else {
                 stopReason = source.endReason ?? "the source ended"
                 if !source.endedNormally { put(.note(kind: .error, streamID: nil, sequence: nil, message: stopReason)) }

@@ -25,6 +25,13 @@ public protocol FrameSource: AnyObject, Sendable {
     var endedNormally: Bool { get }
     /// Stops streaming (VIDIOC_STREAMOFF), returning every buffer to the source. Idempotent.
     func stop()
+    /// The driver and kernel behind each stream that comes from a device.
+    var deviceFacts: [DeviceFacts] { get }
+    /// Every control of each device with its value before streaming started.
+    var startControls: [ControlReading] { get }
+    /// Controls someone changed while recording (V4L2_EVENT_CTRL) since the last call, in order;
+    /// called after each `nextBuffers`.
+    func takeControlChanges() -> [ControlReading]
 }
 
 /// One buffer the source produced, with views of its planes' bytes that stay valid until
@@ -52,4 +59,9 @@ extension FrameSource {
 
     /// A source that ends by itself has failed, unless it says otherwise.
     public var endedNormally: Bool { false }
+
+    /// A source without devices (the synthetic camera) has no driver and no controls.
+    public var deviceFacts: [DeviceFacts] { [] }
+    public var startControls: [ControlReading] { [] }
+    public func takeControlChanges() -> [ControlReading] { [] }
 }

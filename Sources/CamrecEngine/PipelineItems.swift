@@ -20,6 +20,10 @@ enum OrderedItem: Sendable {
     case note(kind: RecorderNote.Kind, streamID: Int?, sequence: UInt32?, message: String)
     /// A stream the source announced after the start.
     case stream(StreamDescription)
+    /// The driver and kernel behind a stream.
+    case device(DeviceFacts)
+    /// Control values at the start, or changes while recording.
+    case controls([ControlReading])
     case failed(String)
 }
 

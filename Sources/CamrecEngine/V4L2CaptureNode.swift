@@ -18,6 +18,8 @@ final class V4L2CaptureNode: @unchecked Sendable {
     private let lock = Mutex(NodeState())
     /// What setting the node up did beyond its format.
     let setupNotes: [String]
+    /// Every control's value once the node was set up, before streaming.
+    let startControls: [ControlSample]
 
     private struct NodeState {
         /// Buffers still to hand straight back after STREAMON (`--skip`).
@@ -28,6 +30,8 @@ final class V4L2CaptureNode: @unchecked Sendable {
         var outstanding: Set<Int> = []
         var dequeuedCount = 0
         var failure: String?
+        /// Controls changed while recording (V4L2_EVENT_CTRL), not yet taken by the source.
+        var controlChanges: [ControlSample] = []
     }
 
     enum DequeueOutcome {
@@ -60,6 +64,28 @@ final class V4L2CaptureNode: @unchecked Sendable {
             notes.append("\(request.path): control \(setting.name) set to \(setting.value) before streaming"
                          + (readBack == setting.value ? "" : " (the device reads back \(readBack))"))
         }
+        // Subscribe before reading, so a change made between the two is seen as a change rather
+        // than lost; changes this file handle makes itself (--set-ctrl above) raise no event.
+        let controls = try device.controls()
+        var unsubscribed: [String] = []
+        for control in controls {
+            do {
+                try device.subscribe(to: .control, id: control.id)
+            } catch {
+                unsubscribed.append("\(control.key) (\(error.errno.map { V4L2Error.errnoName($0) } ?? error.reason))")
+            }
+        }
+        if !unsubscribed.isEmpty {
+            notes.append("\(request.path): changes of these controls while recording cannot be recorded "
+                         + "(VIDIOC_SUBSCRIBE_EVENT V4L2_EVENT_CTRL refused): \(unsubscribed.joined(separator: ", "))")
+        }
+        var samples: [ControlSample] = []
+        for control in controls {
+            let read = ControlSample.read(control, from: device, at: MonotonicClock.nanoseconds())
+            if let failure = read.failure { notes.append("\(request.path): \(failure)") }
+            samples.append(read.sample)
+        }
+        startControls = samples
         if request.skipBuffers > 0 {
             notes.append("\(request.path): the first \(request.skipBuffers) buffers after VIDIOC_STREAMON were handed back unrecorded (--skip)")
         }
@@ -110,6 +136,37 @@ final class V4L2CaptureNode: @unchecked Sendable {
                                  planes: format.planes.map { PlaneFormat(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) }),
             device: DeviceIdentity(path: device.path, driver: device.info.driver, card: device.info.card,
                                    busInfo: device.info.busInfo))
+    }
+
+    /// The driver and kernel behind the node, for the recording.
+    func deviceFacts(streamID: Int) -> DeviceFacts {
+        DeviceFacts(streamID: streamID, driver: device.info.driver, driverVersion: device.info.versionString,
+                    kernelRelease: KernelRelease.current ?? "unknown")
+    }
+
+    /// Dequeues pending events (poll reported POLLPRI) and reads the value of each control that
+    /// changed; a failure to dequeue is left to the buffer path to find.
+    func readControlEvents() {
+        lock.withLock { state in
+            while let timed = try? device.dequeueTimedEvent() {
+                guard case .control(let id) = timed.event else { continue }
+                do throws(V4L2Error) {
+                    let control = try device.control(id: id)
+                    let read = ControlSample.read(control, from: device, at: timed.monotonicNanoseconds)
+                    state.controlChanges.append(read.sample)
+                } catch {
+                    continue  // The control went away with its device; the buffer path reports that.
+                }
+            }
+        }
+    }
+
+    /// The control changes read since the last call.
+    func takeControlChanges() -> [ControlSample] {
+        lock.withLock { state in
+            defer { state.controlChanges.removeAll() }
+            return state.controlChanges
+        }
     }
 
     /// Hands every buffer to the driver (VIDIOC_QBUF), ready for `streamOn`.

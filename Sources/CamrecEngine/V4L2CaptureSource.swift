@@ -77,6 +77,14 @@ public final class V4L2CaptureSource: FrameSource {
     /// skip), one sentence each, for stderr and the recording's notes.
     public var setupNotes: [String] { nodes.flatMap(\.setupNotes) }
     public var endReason: String? { state.withLock { $0.endReason } }
+    public var deviceFacts: [DeviceFacts] {
+        zip(nodes, streams).map { node, stream in node.deviceFacts(streamID: stream.id) }
+    }
+    public var startControls: [ControlReading] {
+        zip(nodes, streams).flatMap { node, stream in
+            node.startControls.map { $0.reading(streamID: stream.id, event: .start) }
+        }
+    }
     /// Why `start` failed (a node refused VIDIOC_STREAMON, say), if it did; nothing was captured then.
     public var startFailure: V4L2Error? { state.withLock { $0.startFailure } }
 
@@ -156,6 +164,9 @@ public final class V4L2CaptureSource: FrameSource {
         }
         let events = try Poller.wait(for: nodes.map(\.pollQueue), timeoutMilliseconds: timeoutMilliseconds)
         var ready: [CapturedBuffer] = []
+        for (node, nodeEvents) in zip(nodes, events) where nodeEvents.contains(.event) {
+            node.readControlEvents()
+        }
         for (streamIndex, node) in nodes.enumerated() where !events[streamIndex].isEmpty {
             switch node.dequeueAll(streamID: streams[streamIndex].id) {
             case .buffers(let buffers):
@@ -179,6 +190,12 @@ public final class V4L2CaptureSource: FrameSource {
             if state.endReason == nil { state.endReason = reason }
         }
         return ready.isEmpty ? nil : ready
+    }
+
+    public func takeControlChanges() -> [ControlReading] {
+        zip(nodes, streams).flatMap { node, stream in
+            node.takeControlChanges().map { $0.reading(streamID: stream.id, event: .change) }
+        }.sorted { $0.monotonicNanoseconds < $1.monotonicNanoseconds }
     }
 
     public func stop() {

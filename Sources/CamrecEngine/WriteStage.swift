@@ -69,6 +69,10 @@ final class WriteStage: Sendable {
                             try writer.addNote(kind: kind, streamID: streamID, sequence: sequence, message: message)
                         case let .stream(description):
                             try writer.addStream(description)
+                        case let .device(facts):
+                            try writer.addDevice(facts)
+                        case let .controls(readings):
+                            try writer.addControls(readings)
                         case let .failed(message):
                             try writer.addNote(kind: .error, message: message)
                             fail(message)

@@ -2,19 +2,26 @@ import Foundation
 
 /// A JSON record carried in a zstd skippable frame (magic 0x184D2A51) inside a chunk: the
 /// recording's description and its streams at the start of every chunk, and each recorder
-/// note where it happened. With the plane headers this makes every chunk self-describing.
+/// note where it happened, and each device's driver and controls where they were read (since index version 3).
+/// With the plane headers this makes every chunk self-describing.
 public enum MetadataRecord: Sendable, Equatable {
     case recording(RecordingInfo, streams: [StreamDescription])
     case note(RecorderNote)
+    /// A device's driver and kernel (at the start of a recording, before its first control values).
+    case device(DeviceFacts)
+    /// Control values read at the start, or changes seen while recording.
+    case controls([ControlReading])
 
     public static let skippableMagic: UInt32 = 0x184D_2A51
     static let magic: UInt32 = 0x444D_5243  // "CRMD"
 
     private struct Envelope: Codable {
         var type: String
-        var recording: RecordingInfo?
-        var streams: [StreamDescription]?
-        var note: RecorderNote?
+        var recording: RecordingInfo? = nil
+        var streams: [StreamDescription]? = nil
+        var note: RecorderNote? = nil
+        var device: DeviceFacts? = nil
+        var controls: [ControlReading]? = nil
     }
 
     /// The record wrapped in its skippable frame.
@@ -25,6 +32,10 @@ public enum MetadataRecord: Sendable, Equatable {
             envelope = Envelope(type: "recording", recording: info, streams: streams, note: nil)
         case let .note(note):
             envelope = Envelope(type: "note", recording: nil, streams: nil, note: note)
+        case let .device(facts):
+            envelope = Envelope(type: "device", device: facts)
+        case let .controls(readings):
+            envelope = Envelope(type: "controls", controls: readings)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -80,6 +91,16 @@ public enum MetadataRecord: Sendable, Equatable {
                 throw .corrupt(path: path, offset: offset, reason: "note record without a note")
             }
             self = .note(note)
+        case "device":
+            guard let device = envelope.device else {
+                throw .corrupt(path: path, offset: offset, reason: "device record without a device")
+            }
+            self = .device(device)
+        case "controls":
+            guard let controls = envelope.controls else {
+                throw .corrupt(path: path, offset: offset, reason: "controls record without controls")
+            }
+            self = .controls(controls)
         default:
             throw .corrupt(path: path, offset: offset, reason: "unknown metadata record type '\(envelope.type)'")
         }

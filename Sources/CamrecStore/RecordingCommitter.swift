@@ -44,6 +44,8 @@ public final class RecordingCommitter: @unchecked Sendable {
                                           planes: sealed.file.planeCount)
                     for pending in sealed.buffers { try index.insertBuffer(pending.buffer, join: pending.join) }
                     for note in sealed.notes { try index.insertNote(note) }
+                    for device in sealed.devices { try index.insertDevice(device) }
+                    for reading in sealed.controls { try index.insertControl(reading) }
                 }
             } catch {
                 let reason: String = switch error {

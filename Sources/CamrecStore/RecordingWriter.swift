@@ -55,6 +55,9 @@ public final class RecordingWriter {
     private var pendingBuffers: [PendingBuffer] = []
     private var pendingNotes: [RecorderNote] = []
     private var nextNoteID: Int64 = 1
+    private var pendingDevices: [DeviceFacts] = []
+    private var pendingControls: [ControlReading] = []
+    private var nextControlID: Int64 = 1
     private var closed = false
 
     /// How the index keeps its WAL: in exclusive locking mode on a file system without shared
@@ -190,6 +193,27 @@ public final class RecordingWriter {
         return note
     }
 
+    /// Records the driver and kernel behind a stream, in the chunk and the index.
+    public func addDevice(_ facts: DeviceFacts) throws(StoreError) {
+        let chunk = try openChunk()
+        try chunk.append(MetadataRecord.device(facts).encodedFrame())
+        pendingDevices.append(facts)
+    }
+
+    /// Records control values (a device's controls at the start, or changes seen while recording),
+    /// in the chunk and the index; numbers them in the order they come.
+    public func addControls(_ readings: [ControlReading]) throws(StoreError) {
+        guard !readings.isEmpty else { return }
+        var numbered = readings
+        for index in numbered.indices {
+            numbered[index].id = nextControlID
+            nextControlID += 1
+        }
+        let chunk = try openChunk()
+        try chunk.append(MetadataRecord.controls(numbered).encodedFrame())
+        pendingControls.append(contentsOf: numbered)
+    }
+
     /// Closes the open chunk if it is older than the time limit; call it when idle so an idle
     /// recorder still commits what it has.
     public func rollIfDue(now: Int64 = MonotonicClock.nanoseconds()) throws(StoreError) {
@@ -204,9 +228,12 @@ public final class RecordingWriter {
     public func rollChunk() throws(StoreError) {
         guard let chunk else { return }
         self.chunk = nil
-        let sealed = SealedChunk(file: chunk, chunkID: chunkCount, buffers: pendingBuffers, notes: pendingNotes)
+        let sealed = SealedChunk(file: chunk, chunkID: chunkCount, buffers: pendingBuffers, notes: pendingNotes,
+                                 devices: pendingDevices, controls: pendingControls)
         pendingBuffers.removeAll()
         pendingNotes.removeAll()
+        pendingDevices.removeAll()
+        pendingControls.removeAll()
         try handOff(.chunk(sealed))
     }
 

@@ -63,6 +63,8 @@ public enum Recovery {
         var planesByBuffer: [Int64: [RecoveredPlane]] = [:]
         var bufferOrder: [Int64] = []
         var notes: [Int64: RecorderNote] = [:]
+        var devices: [Int: DeviceFacts] = [:]
+        var controls: [Int64: ControlReading] = [:]
         var chunkRows: [RecoveredChunk] = []
         var losses: [Loss] = []
         var usedChunkIDs = Set<Int64>()
@@ -97,6 +99,10 @@ public enum Recovery {
                         }
                     case let .note(note):
                         notes[note.id] = note
+                    case let .device(facts):
+                        devices[facts.streamID] = facts
+                    case let .controls(readings):
+                        for reading in readings { controls[reading.id] = reading }
                     }
                 case let .damagedPlane(header, offset, reason):
                     losses.append(Loss(chunk: name, offset: offset, streamName: nil, sequence: header.sequence,
@@ -161,6 +167,13 @@ public enum Recovery {
             }
             for id in notes.keys.sorted() {
                 if let note = notes[id] { try index.insertNote(note) }
+            }
+            // Chunks written by a camrec before index version 3 carry neither; the tables stay empty then.
+            for streamID in devices.keys.sorted() {
+                if let facts = devices[streamID], streamNames[streamID] != nil { try index.insertDevice(facts) }
+            }
+            for id in controls.keys.sorted() {
+                if let reading = controls[id], streamNames[reading.streamID] != nil { try index.insertControl(reading) }
             }
             try StreamStatistics.recompute(in: index)
             try RecordingStatistics.recompute(in: index)

@@ -7,6 +7,9 @@ public final class SealedChunk: @unchecked Sendable {
     let chunkID: Int64
     let buffers: [RecordingWriter.PendingBuffer]
     let notes: [RecorderNote]
+    /// Devices and control readings written to the chunk, indexed with it.
+    let devices: [DeviceFacts]
+    let controls: [ControlReading]
 
     /// The chunk's file name (`000001.zst`).
     public var name: String { file.name }
@@ -15,11 +18,14 @@ public final class SealedChunk: @unchecked Sendable {
     /// Buffers whose index rows wait for this chunk's commit.
     public var bufferCount: Int { buffers.count }
 
-    init(file: ChunkFileWriter, chunkID: Int64, buffers: [RecordingWriter.PendingBuffer], notes: [RecorderNote]) {
+    init(file: ChunkFileWriter, chunkID: Int64, buffers: [RecordingWriter.PendingBuffer], notes: [RecorderNote],
+         devices: [DeviceFacts] = [], controls: [ControlReading] = []) {
         self.file = file
         self.chunkID = chunkID
         self.buffers = buffers
         self.notes = notes
+        self.devices = devices
+        self.controls = controls
     }
 }
 

@@ -19,6 +19,13 @@ public struct ControlInfo: Sendable, Equatable {
     public var flags: UInt32
     /// For menu controls: the valid entries.
     public var menu: [MenuEntry]
+    /// For a control with a payload (V4L2_CTRL_FLAG_HAS_PAYLOAD: a string, array or compound
+    /// control): bytes per element and elements; its value is `elementSize * elementCount` bytes.
+    public var elementSize: UInt32 = 0
+    public var elementCount: UInt32 = 1
+
+    /// V4L2_CTRL_FLAG_HAS_PAYLOAD: the value is not a number but a string, array or compound payload.
+    public var hasPayload: Bool { flags & UInt32(V4L2_CTRL_FLAG_HAS_PAYLOAD) != 0 }
 
     /// V4L2_CTRL_FLAG_DISABLED or V4L2_CTRL_FLAG_INACTIVE is not set and it is not read-only.
     public var isWritable: Bool {
@@ -39,6 +46,15 @@ public struct ControlInfo: Sendable, Equatable {
             }
         }
         return key
+    }
+}
+
+extension ControlInfo {
+    init(_ raw: v4l2_query_ext_ctrl, menu: [MenuEntry]) {
+        let name = string(fromCArray: raw.name)
+        self.init(id: raw.id, name: name, key: ControlInfo.key(forName: name), type: ControlType(rawValue: raw.type),
+                  minimum: raw.minimum, maximum: raw.maximum, step: raw.step, defaultValue: raw.default_value,
+                  flags: raw.flags, menu: menu, elementSize: raw.elem_size, elementCount: raw.elems)
     }
 }
 
@@ -79,6 +95,10 @@ public struct ControlType: RawRepresentable, Sendable, Hashable, CustomStringCon
         case .string: "string"
         case .bitmask: "bitmask"
         case .integerMenu: "intmenu"
+        case ControlType(rawValue: V4L2_CTRL_TYPE_U8.rawValue): "u8"
+        case ControlType(rawValue: V4L2_CTRL_TYPE_U16.rawValue): "u16"
+        case ControlType(rawValue: V4L2_CTRL_TYPE_U32.rawValue): "u32"
+        case ControlType(rawValue: V4L2_CTRL_TYPE_AREA.rawValue): "area"
         default: "type \(rawValue)"
         }
     }
@@ -114,11 +134,18 @@ extension VideoDevice {
                     menu.append(MenuEntry(index: index, name: label))
                 }
             }
-            result.append(ControlInfo(id: raw.id, name: name, key: ControlInfo.key(forName: name), type: type,
-                                      minimum: raw.minimum, maximum: raw.maximum, step: raw.step,
-                                      defaultValue: raw.default_value, flags: raw.flags, menu: menu))
+            result.append(ControlInfo(raw, menu: menu))
         }
         return result
+    }
+
+    /// The control with this V4L2_CID_* (VIDIOC_QUERY_EXT_CTRL), without its menu entries: what a
+    /// V4L2_EVENT_CTRL refers to, read again because its range or flags may have changed too.
+    public func control(id: UInt32) throws(V4L2Error) -> ControlInfo {
+        var raw = v4l2_query_ext_ctrl()
+        raw.id = id
+        try descriptor.ioctl(.queryExtendedControl, &raw, context: "control 0x\(String(id, radix: 16))")
+        return ControlInfo(raw, menu: [])
     }
 
     /// The control whose `key` ("osd_text_mode") or `name` ("OSD Text Mode") is `name`.

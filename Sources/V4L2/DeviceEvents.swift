@@ -33,6 +33,12 @@ public enum DeviceEvent: Sendable, Equatable {
     case other(type: UInt32)
 }
 
+/// A dequeued event with the time the driver queued it (v4l2_event.timestamp, CLOCK_MONOTONIC).
+public struct TimedDeviceEvent: Sendable, Equatable {
+    public var event: DeviceEvent
+    public var monotonicNanoseconds: Int64
+}
+
 extension VideoDevice {
     /// VIDIOC_SUBSCRIBE_EVENT. Events arrive on this file handle only; poll reports them as
     /// POLLPRI (`PollEvents.event`).
@@ -45,12 +51,23 @@ extension VideoDevice {
 
     /// VIDIOC_DQEVENT without blocking: the next pending event, or nil when none is pending.
     public func dequeueEvent() throws(V4L2Error) -> DeviceEvent? {
+        try dequeueTimedEvent()?.event
+    }
+
+    /// VIDIOC_DQEVENT without blocking: the next pending event with the time it happened, or nil
+    /// when none is pending.
+    public func dequeueTimedEvent() throws(V4L2Error) -> TimedDeviceEvent? {
         var raw = v4l2_event()
         do {
             try descriptor.ioctl(.dequeueEvent, &raw)
         } catch where error.errno == ENOENT {
             return nil
         }
+        let nanoseconds = Int64(raw.timestamp.tv_sec) &* 1_000_000_000 &+ Int64(raw.timestamp.tv_nsec)
+        return TimedDeviceEvent(event: Self.event(from: &raw), monotonicNanoseconds: nanoseconds)
+    }
+
+    private static func event(from raw: inout v4l2_event) -> DeviceEvent {
         switch DeviceEventType(rawValue: raw.type) {
         case .sourceChange?:
             return .sourceChange(resolution: cv4l2_event_source_changes(&raw) & UInt32(V4L2_EVENT_SRC_CH_RESOLUTION) != 0)

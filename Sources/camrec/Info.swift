@@ -6,7 +6,12 @@ import Foundation
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise a recording: streams, formats, buffers, drops, errors, sizes.",
-        discussion: "--json prints the same as one JSON object, a stable contract for scripts.")
+        discussion: """
+            --controls lists instead each device's driver and kernel, its controls as `v4l2-ctl --list-ctrls` \
+            prints them with their values when recording started, and the controls anyone changed while it ran, \
+            with their times. --json prints everything as one JSON object (the controls under "devices" and \
+            "controls"), a stable contract for scripts.
+            """)
 
     @Argument(help: "The recording folder (NAME.camrec).")
     var recording: String
@@ -14,11 +19,17 @@ struct Info: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "List the recorded devices' controls and their changes instead of the summary.")
+    var controls = false
+
     func run() throws {
         let reader = try RecordingReader(path: recording)
         let overview = try RecordingOverview(reader: reader)
+        let recorded = try RecordedControls.load(from: reader.index)
         if json {
-            print(try OverviewFormatting.json(overview))
+            print(try OverviewFormatting.json(overview, controls: recorded))
+        } else if controls {
+            print(ControlsFormatting.text(recorded, streams: reader.streams, info: reader.info), terminator: "")
         } else {
             print(OverviewFormatting.text(overview), terminator: "")
         }

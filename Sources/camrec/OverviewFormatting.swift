@@ -146,10 +146,13 @@ enum OverviewFormatting {
         var request_tolerance_ns: Int64
         var chunks: Int64
         var notes: [Note]
+        /// Since index version 3: the driver behind each stream and every control read (empty before).
+        var devices: [ControlsFormatting.JSONDevice] = []
+        var controls: [ControlsFormatting.JSONControl] = []
     }
 
-    static func json(_ overview: RecordingOverview) throws -> String {
-        let value = JSONOverview(
+    static func json(_ overview: RecordingOverview, controls: RecordedControls = RecordedControls()) throws -> String {
+        var value = JSONOverview(
             path: overview.path, camrec_version: overview.info.camrecVersion, host: overview.info.host,
             source: overview.info.source, source_recording: overview.info.sourceRecording,
             source_device: overview.info.sourceDevice, command_line: overview.info.commandLine,
@@ -188,6 +191,8 @@ enum OverviewFormatting {
             requests_by_rule: overview.requestRules, request_tolerance_ns: overview.info.requestToleranceNanoseconds,
             chunks: overview.chunks,
             notes: overview.notes.map { JSONOverview.Note(kind: $0.kind.rawValue, stream_id: $0.streamID, sequence: $0.sequence, message: $0.message) })
+        value.devices = controls.devices.map(ControlsFormatting.JSONDevice.init)
+        value.controls = controls.readings.map { ControlsFormatting.JSONControl($0, info: overview.info) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

@@ -48,17 +48,17 @@ struct IndexMigrationTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let before = try RecordingReader(path: recording).streams
         let index = try RecordingIndex.open(path: recording + "/index.sqlite", readOnly: false)
-        #expect(index.schemaVersion == 2)
-        #expect(try index.database.userVersion() == 2)
+        #expect(index.schemaVersion == IndexSchema.currentVersion)
+        #expect(try index.database.userVersion() == IndexSchema.currentVersion)
         #expect(try index.database.scalar("SELECT fourcc_code FROM streams WHERE name = ?", [.text("main")])
             == Int64(try #require(FourCC("NV12")).rawValue))
         #expect(try index.database.scalar("SELECT fourcc_code FROM streams WHERE name = ?", [.text("meta")])
             == Int64(try #require(FourCC("CSMD")).rawValue))
         // Opening again applies nothing more.
         let again = try RecordingIndex.open(path: recording + "/index.sqlite", readOnly: false)
-        #expect(again.schemaVersion == 2)
+        #expect(again.schemaVersion == IndexSchema.currentVersion)
         let after = try RecordingReader(path: recording)
-        #expect(after.index.schemaVersion == 2)
+        #expect(after.index.schemaVersion == IndexSchema.currentVersion)
         #expect(after.streams == before)
     }
 
@@ -72,7 +72,7 @@ struct IndexMigrationTests {
         let report = try Recovery.recover(path: recording)
         #expect(report.losses.isEmpty)
         #expect(report.buffers == buffers)
-        #expect(try userVersion(recording) == 2)
+        #expect(try userVersion(recording) == IndexSchema.currentVersion)
         let after = try RecordingReader(path: recording)
         #expect(after.streams == streams)
         for buffer in try after.buffers() { _ = try after.readBuffer(buffer) }
@@ -94,7 +94,7 @@ struct IndexMigrationTests {
                     continue
                 }
                 #expect(found == 7 && supported == IndexSchema.currentVersion)
-                #expect(error.description.contains("version 7") && error.description.contains("up to 2"))
+                #expect(error.description.contains("version 7") && error.description.contains("up to \(IndexSchema.currentVersion)"))
             }
         }
         #expect(throws: StoreError.self) { try RecordingReader(path: recording) }

@@ -81,6 +81,9 @@ unsigned int cv4l2_minor(uint64_t device);
 // Return 0 or -1 with errno set.
 int cv4l2_get_control(int fd, uint32_t id, int is_64bit, int64_t *value);
 int cv4l2_set_control(int fd, uint32_t id, int is_64bit, int64_t value);
+// Reads the current value of a control with a payload (a string, an array or a compound control;
+// V4L2_CTRL_FLAG_HAS_PAYLOAD) into `size` bytes at `payload` with VIDIOC_G_EXT_CTRLS.
+int cv4l2_get_control_payload(int fd, uint32_t id, void *payload, uint32_t size);
 
 // Sets one compound control (a struct of `size` bytes at `payload`) with VIDIOC_S_EXT_CTRLS,
 // into the media request `request_fd` (V4L2_CTRL_WHICH_REQUEST_VAL) when it is >= 0, else the
