@@ -176,11 +176,17 @@ public final class Replayer {
                           latenessP99Nanoseconds: 0, latenessMaxNanoseconds: 0, stoppedBySignal: false)
         }
         let firstTimestamp = summary.firstTimestamp
-        let span = summary.lastTimestamp - firstTimestamp
+        // Timestamps come from the index: every sum below is checked, never trapped on, and only
+        // where it is used (an unpaced single pass needs none of them).
+        let span = Double(summary.lastTimestamp) - Double(firstTimestamp)
         // One loop lasts the recorded span plus one mean interval, so the next loop's first frame
         // comes one interval after this loop's last.
-        let interval = summary.requests > 1 ? span / Int64(summary.requests - 1) : 33_333_333
-        let loopLength = span + interval
+        let loopLength = Result { () throws(PacingTimeError) -> Int64 in
+            let whole = try PacingTimeError.checked(summary.lastTimestamp.subtractingReportingOverflow(firstTimestamp),
+                                                    "the recorded span")
+            let interval = summary.requests > 1 ? whole / Int64(summary.requests - 1) : 33_333_333
+            return try PacingTimeError.checked(whole.addingReportingOverflow(interval), "one loop's length")
+        }
         let rate = max(options.rate, 1e-6)
 
         var lateness: [Int64] = []
@@ -194,7 +200,8 @@ public final class Replayer {
         let start = clock.now() + (options.asFastAsPossible ? 0 : options.leadNanoseconds)
         var loop = 0
         replay: while options.loops == 0 || loop < options.loops {
-            let shift = Int64(loop) * loopLength
+            let shift = loop == 0 ? 0 : try PacingTimeError.checked(Int64(loop).multipliedReportingOverflow(by: loopLength.get()),
+                                                                    "the time shift of loop \(loop + 1)")
             // Each loop walks the index again: one request in memory at a time.
             let walk = try RequestWalk(reader: reader, streamIDs: routes.map(\.streamID), options: options,
                                        firstTimestamp: recordingStart)
@@ -207,13 +214,17 @@ public final class Replayer {
                 var frames: [ReplayFrame] = []
                 for buffer in request {
                     var metadata = buffer.metadata
-                    metadata.timestamp.nanoseconds += shift
+                    metadata.timestamp.nanoseconds = try PacingTimeError.checked(
+                        metadata.timestamp.nanoseconds.addingReportingOverflow(shift), "a shifted timestamp")
                     frames.append(ReplayFrame(streamID: buffer.streamID, metadata: metadata,
                                               planes: try buffer.planes.map { try reader.readPlane($0) }))
                 }
                 if !options.asFastAsPossible {
-                    let recordedOffset = request[0].metadata.timestamp.nanoseconds - firstTimestamp + shift
-                    let deadline = start + Int64(Double(recordedOffset) / rate)
+                    let sinceFirst = try PacingTimeError.checked(
+                        request[0].metadata.timestamp.nanoseconds.subtractingReportingOverflow(firstTimestamp), "a request's offset")
+                    let recordedOffset = try PacingTimeError.checked(sinceFirst.addingReportingOverflow(shift), "a request's offset")
+                    let scaled = try PacingTimeError.nanoseconds(Double(recordedOffset) / rate, "a deadline at --rate \(options.rate)")
+                    let deadline = try PacingTimeError.checked(start.addingReportingOverflow(scaled), "a deadline")
                     if clock.sleep(until: deadline, stop: options.stop) {
                         stopped = true
                         break replay
@@ -237,7 +248,7 @@ public final class Replayer {
             framesSent: framesSent, requestsSent: requestsSent, errorsSkipped: skippedPerLoop * max(1, loopsCompleted),
             loopsCompleted: loopsCompleted, durationSeconds: duration,
             achievedRate: duration > 0 ? Double(requestsSent) / duration : 0,
-            targetRate: options.asFastAsPossible || span <= 0 ? nil : Double(summary.requests - 1) / (Double(span) / 1e9) * rate,
+            targetRate: options.asFastAsPossible || span <= 0 ? nil : Double(summary.requests - 1) / (span / 1e9) * rate,
             latenessP50Nanoseconds: percentile(0.5), latenessP99Nanoseconds: percentile(0.99),
             latenessMaxNanoseconds: lateness.last ?? 0, stoppedBySignal: stopped)
     }

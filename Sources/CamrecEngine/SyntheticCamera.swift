@@ -103,7 +103,8 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
 
     public func nextBuffers(timeoutMilliseconds: Int32) throws -> [CapturedBuffer]? {
         guard started else { return nil }
-        let period = Int64(1e9 / options.framesPerSecond)
+        // The CLI checks the rate (0.01 to 1000 fps); a library caller's NaN or 0 falls back to 30 fps.
+        let period = Int64(exactly: (1e9 / options.framesPerSecond).rounded(.down)).flatMap { $0 > 0 ? $0 : nil } ?? 33_333_333
         let frame = frameNumber
         let deadline = startNanoseconds + Int64(frame) * period
         // Whole microseconds, as a driver's timestamps (a timeval) are.

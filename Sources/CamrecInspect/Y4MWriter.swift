@@ -52,7 +52,7 @@ public final class Y4MWriter {
         file = try OutputFile(path: path, replace: replace)
         // The rate is measured from the index's timestamps: anything outside 0.001 to a million fps is
         // not a frame rate (and would not fit the header's integer).
-        let rate = (0.001...1_000_000).contains(framesPerSecond) ? Int((framesPerSecond * 1000).rounded()) : 30_000
+        let rate = (0.001...1_000_000).contains(framesPerSecond) ? Int(exactly: (framesPerSecond * 1000).rounded()) ?? 30_000 : 30_000
         let interlace = format.field <= 1 ? "p" : "?"
         try file.write(Array("YUV4MPEG2 W\(format.width) H\(format.height) F\(rate):1000 I\(interlace) A1:1 \(colour)\n".utf8))
     }

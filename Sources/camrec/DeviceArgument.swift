@@ -63,7 +63,8 @@ struct DeviceArgument {
         }
         guard let rate = Double(text), rate.isFinite, rate >= 0.01, rate <= 1000 else { return nil }
         // Whole rates exactly (1/15); others to a thousandth (29.97 -> 1000/29970).
-        if rate == rate.rounded() { return FrameInterval(numerator: 1, denominator: UInt32(rate)) }
-        return FrameInterval(numerator: 1000, denominator: UInt32((rate * 1000).rounded()))
+        // Checked above to 0.01...1000; `exactly` keeps the conversion from trapping all the same.
+        if let whole = UInt32(exactly: rate) { return FrameInterval(numerator: 1, denominator: whole) }
+        return UInt32(exactly: (rate * 1000).rounded()).map { FrameInterval(numerator: 1000, denominator: $0) }
     }
 }

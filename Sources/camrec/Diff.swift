@@ -102,9 +102,11 @@ struct Diff: ParsableCommand {
         }
         let diff: RecordingDiff
         do {
-            // Validated to 0...1000 ms: the product fits an Int64.
+            guard let toleranceNanoseconds = nanoseconds(tolerance, per: 1e6) else {
+                throw CommandFailure("--tolerance \(tolerance) ms is out of range; \(Self.toleranceLimit.text).")
+            }
             diff = try RecordingDiff(first: left, second: right, pairs: pairs, pairing: pair,
-                                     timestampToleranceNanoseconds: Int64((tolerance * 1e6).rounded()))
+                                     timestampToleranceNanoseconds: toleranceNanoseconds)
         } catch let refusal as IncomparableStreams {
             throw CommandFailure(refusal.description)
         }

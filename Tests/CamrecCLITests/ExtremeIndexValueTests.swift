@@ -56,6 +56,12 @@ struct ExtremeIndexValueTests {
         let pastTheEnd = try run(["export", recording, "--stream", "main", "--sequence", "3", "-o", folder + "/main3.raw"])
         #expect(pastTheEnd.status == 1)
         #expect(pastTheEnd.standardError.contains("at offset 9223372036854775807"), "\(pastTheEnd.standardError)")
+        // Paced replay: first and second buffers 2^64 ns apart cannot be paced, and it says so.
+        let paced = try run(["replay", recording, "--stream", "meta", "--to", "null"])
+        #expect(paced.status == 1)
+        #expect(paced.standardError.contains("cannot pace the replay"), "\(paced.standardError)")
+        let unpaced = try run(["replay", recording, "--stream", "meta", "--to", "null", "--as-fast-as-possible"])
+        #expect(unpaced.status == 0, "\(unpaced.standardError)")
         let verify = try run(["verify", recording])
         #expect(verify.status == 1)
         #expect(verify.standardOutput.contains("past_end"), "\(verify.standardOutput)")
