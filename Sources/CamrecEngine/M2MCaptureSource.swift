@@ -264,7 +264,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
                 session.noteProduced()
                 ready.append(capturedBuffer(buffer))
             } else {
-                requeueLater(index: buffer.index)  // The empty LAST marker carries no frame.
+                requeue(index: buffer.index)  // The empty LAST marker carries no frame.
             }
             if isLast { try handleLast() }
         }
@@ -373,7 +373,6 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
                               release: { [self] in requeue(index: index) })
     }
 
-    private func requeueLater(index: Int) { requeue(index: index) }
 
     /// Hands capture buffer `index` back to the device (VIDIOC_QBUF), from any thread, once per
     /// dequeue; a no-op after stream-off. While a resolution change waits, buffers stay out.

@@ -414,7 +414,7 @@ public final class V4L2OutputSink: FrameSink {
     /// device holds all of them; nil when a stop was requested while waiting.
     private func takeFreeBuffer() throws -> FrameBuffer? {
         let start = MonotonicClock.nanoseconds()
-        try reclaim()
+        // Dequeues only when every buffer is queued: no DQBUF per frame while buffers are free.
         while queue.freeBuffers.isEmpty {
             if stop.isRequested { return nil }
             if let session, let ended = session.captureEnded {
@@ -505,15 +505,4 @@ public enum DMABufferLayout: String, Sendable, Equatable, CaseIterable {
     /// All planes of a buffer in one DMABUF, one after the other at offsets (as ISPs and codecs
     /// hand them out; libcamera's FrameBuffer planes sharing one fd).
     case sharedBuffer = "shared"
-}
-
-/// One `--set-ctrl NAME=VALUE`: a control by its v4l2-ctl name and the value to set.
-public struct ControlSetting: Sendable, Equatable {
-    public var name: String
-    public var value: Int64
-
-    public init(name: String, value: Int64) {
-        self.name = name
-        self.value = value
-    }
 }
