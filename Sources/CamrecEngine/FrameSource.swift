@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// Where the recorder gets buffers from: the synthetic camera, or one or more V4L2 capture
 /// nodes. A source owns its buffers; the recorder hands each one back with `CapturedBuffer.release`
@@ -38,13 +39,13 @@ public protocol FrameSource: AnyObject, Sendable {
 /// `release` is called.
 public struct CapturedBuffer: @unchecked Sendable {
     public var streamID: Int
-    public var metadata: BufferMetadata
+    public var metadata: FrameMetadata
     /// The payload of each plane: `bytesUsed` bytes from the start of the plane.
     public var planeBytes: [UnsafeRawBufferPointer]
     /// Hands the buffer back to its source (VIDIOC_QBUF); called exactly once, from any thread.
     public var release: @Sendable () -> Void
 
-    public init(streamID: Int, metadata: BufferMetadata, planeBytes: [UnsafeRawBufferPointer],
+    public init(streamID: Int, metadata: FrameMetadata, planeBytes: [UnsafeRawBufferPointer],
                 release: @escaping @Sendable () -> Void) {
         self.streamID = streamID
         self.metadata = metadata

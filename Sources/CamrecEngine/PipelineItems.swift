@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// One captured buffer on its way to a compression worker, with the bytes the capture stage
 /// reserved for it in the memory budget.

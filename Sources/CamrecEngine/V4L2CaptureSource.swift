@@ -1,6 +1,7 @@
 import CamrecStore
 import Synchronization
 import V4L2
+import V4L2Vocabulary
 
 /// A `FrameSource` over one or more V4L2 capture nodes (video or metadata, single- or
 /// multi-planar), with MMAP buffers or with DMABUFs exported by another node. Each node gets its
@@ -42,9 +43,9 @@ public final class V4L2CaptureSource: FrameSource {
     public struct RequestedFormat: Sendable, Equatable {
         public var width: UInt32?
         public var height: UInt32?
-        public var fourcc: FourCC?
+        public var fourcc: PixelFormat?
 
-        public init(width: UInt32? = nil, height: UInt32? = nil, fourcc: FourCC? = nil) {
+        public init(width: UInt32? = nil, height: UInt32? = nil, fourcc: PixelFormat? = nil) {
             self.width = width
             self.height = height
             self.fourcc = fourcc

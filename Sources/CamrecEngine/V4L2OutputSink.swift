@@ -3,6 +3,7 @@ import CamrecStore
 import Glibc
 #endif
 import V4L2
+import V4L2Vocabulary
 
 /// A `FrameSink` over the output queue of a V4L2 node: a video or metadata output node, the
 /// output side of an M2M device (a 1:1 processor such as vim2m, a stateful encoder or decoder, a
@@ -264,7 +265,7 @@ public final class V4L2OutputSink: FrameSink {
     private func queue(_ frame: ReplayFrame, in buffer: FrameBuffer) throws {
         let metadata = frame.metadata
         try checkPlaneCount(frame, buffer)
-        var planes: [FrameMetadata.Plane] = []
+        var planes: [PlaneMetadata] = []
         for (planeIndex, bytes) in frame.planes.enumerated() {
             let plane = buffer.planes[planeIndex]
             let recorded = planeIndex < metadata.planes.count ? metadata.planes[planeIndex] : nil
@@ -275,10 +276,10 @@ public final class V4L2OutputSink: FrameSink {
                                                  to: FrameGeometry(bytesPerLine: Int(stride), height: Int(format.height)))
                     }
                 }
-                planes.append(FrameMetadata.Plane(bytesUsed: UInt32(used), dataOffset: 0, length: plane.length))
+                planes.append(PlaneMetadata(bytesUsed: UInt32(used), dataOffset: 0, length: plane.length))
             } else {
                 try write(bytes, into: plane, planeIndex: planeIndex, sequence: metadata.sequence)
-                planes.append(FrameMetadata.Plane(bytesUsed: recorded?.bytesUsed ?? UInt32(bytes.count),
+                planes.append(PlaneMetadata(bytesUsed: recorded?.bytesUsed ?? UInt32(bytes.count),
                                                   dataOffset: recorded?.dataOffset ?? 0, length: plane.length))
             }
         }
@@ -318,7 +319,7 @@ public final class V4L2OutputSink: FrameSink {
         try write(payload, into: buffer.planes[0], planeIndex: 0, sequence: frame.metadata.sequence)
         try device.setCompoundControl(FWHTFrame.parametersControl, bytes: parsed.parameters(referenceTimestamp: previousTimestamp),
                                       in: request)
-        let planes = [FrameMetadata.Plane(bytesUsed: UInt32(payload.count), dataOffset: 0, length: buffer.planes[0].length)]
+        let planes = [PlaneMetadata(bytesUsed: UInt32(payload.count), dataOffset: 0, length: buffer.planes[0].length)]
         try queue.queueBuffer(buffer, output: outputInfo(frame.metadata, planes: planes), request: request)
         try request.queue()
         // The driver keeps timestamps in nanoseconds converted from the microseconds of a timeval.
@@ -326,9 +327,9 @@ public final class V4L2OutputSink: FrameSink {
         previousTimestamp = timestamp > 0 ? UInt64(timestamp / 1_000) * 1_000 : 0
     }
 
-    private func outputInfo(_ metadata: BufferMetadata, planes: [FrameMetadata.Plane]) -> OutputBufferInfo {
-        OutputBufferInfo(planes: planes, timestampNanoseconds: metadata.timestamp.nanoseconds, field: Field(rawValue: metadata.field),
-                         flags: BufferFlags(rawValue: metadata.flags).intersection(Self.replayedFlags))
+    private func outputInfo(_ metadata: FrameMetadata, planes: [PlaneMetadata]) -> OutputBufferInfo {
+        OutputBufferInfo(planes: planes, timestampNanoseconds: metadata.timestamp.nanoseconds, field: metadata.field,
+                         flags: metadata.flags.intersection(Self.replayedFlags))
     }
 
     private func checkPlaneCount(_ frame: ReplayFrame, _ buffer: FrameBuffer) throws(V4L2Error) {

@@ -1,4 +1,5 @@
 import Foundation
+import V4L2Vocabulary
 
 /// A JSON record carried in a zstd skippable frame (magic 0x184D2A51) inside a chunk: the
 /// recording's description and its streams at the start of every chunk, and each recorder

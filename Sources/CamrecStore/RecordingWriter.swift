@@ -1,4 +1,5 @@
 import Foundation
+import V4L2Vocabulary
 
 /// Writes a recording folder: chunk files of zstd frames and the SQLite index that points into
 /// them. A chunk rolls over by size and by age; it is synced (fdatasync) before the index

@@ -1,4 +1,5 @@
 import Foundation
+import V4L2Vocabulary
 
 /// Rebuilds a recording's index from its chunks alone (`camrec recover`): every complete,
 /// valid plane is indexed again; anything damaged is reported by chunk, offset, stream and
@@ -155,7 +156,7 @@ public enum Recovery {
                                        reason: "only \(planes.count) of its \(first.planeCount) planes survive"))
                     continue
                 }
-                let metadata = BufferMetadata(status: first.status, sequence: first.sequence, timestamp: first.timestamp,
+                let metadata = FrameMetadata(status: first.status, sequence: first.sequence, timestamp: first.timestamp,
                                               flags: first.flags, field: first.field, planes: planes.map { $0.header.plane })
                 try index.insertBuffer(IndexedBuffer(
                     bufferID: bufferID, requestID: first.requestID, streamID: first.streamID, metadata: metadata,

@@ -1,3 +1,5 @@
+import V4L2Vocabulary
+
 /// A chunk the write stage has finished writing: its file (written, not yet synced) and the index
 /// rows that point into it. The commit stage syncs the file, then commits the rows
 /// (`RecordingCommitter`); until then a crash may lose it, and `recover` gets back its complete

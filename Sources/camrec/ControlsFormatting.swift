@@ -1,5 +1,6 @@
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// `camrec info --controls`: each device's driver and kernel, its controls as `v4l2-ctl
 /// --list-ctrls` prints them with the values they had when recording started, and the changes
@@ -67,7 +68,7 @@ enum ControlsFormatting {
         return parts.joined(separator: ",")
     }
 
-    static func valueText(_ value: ControlReading.Value?) -> String {
+    static func valueText(_ value: ControlValue?) -> String {
         value.map(\.description) ?? "(none)"
     }
 
@@ -114,7 +115,7 @@ enum ControlsFormatting {
             id = reading.controlID
             name = reading.name
             key = reading.key
-            type = reading.type
+            type = reading.type.rawValue
             type_name = reading.typeName
             switch reading.value {
             case .integer(let number)?: value = number

@@ -3,6 +3,7 @@ import CamrecEngine
 import CamrecStore
 import Foundation
 import V4L2
+import V4L2Vocabulary
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -215,7 +216,7 @@ struct Replay: ParsableCommand {
         try print(report: report, targets: targetReports, capture: captureReport)
     }
 
-    private func startCapture(into path: String, session: M2MSession, sinkNotes: [String], preferred: FourCC?) throws -> M2MCaptureRecording {
+    private func startCapture(into path: String, session: M2MSession, sinkNotes: [String], preferred: PixelFormat?) throws -> M2MCaptureRecording {
         var sourceOptions = M2MCaptureSource.Options(bufferCount: max(buffers, 4))
         sourceOptions.format = captureFormat.flatMap(ReplayTargets.captureFormat)
         sourceOptions.preferredPixelFormat = preferred
@@ -234,13 +235,13 @@ struct Replay: ParsableCommand {
 
     /// The raw format a compressed recording came from: the only video stream of the recording
     /// it names as its source (`replay --capture-to` of an encoder), when that is still there.
-    static func sourceRawFormat(of reader: RecordingReader) -> FourCC? {
+    static func sourceRawFormat(of reader: RecordingReader) -> PixelFormat? {
         guard let source = reader.info.sourceRecording else { return nil }
         let base = (reader.path as NSString).deletingLastPathComponent
         for candidate in [source, (base as NSString).appendingPathComponent((source as NSString).lastPathComponent)] {
             guard let original = try? RecordingReader(path: candidate) else { continue }
             let video = original.streams.filter { $0.kind == .video }
-            if video.count == 1, let only = video.first { return only.format.fourcc }
+            if video.count == 1, let only = video.first { return only.format.pixelFormat }
         }
         return nil
     }
