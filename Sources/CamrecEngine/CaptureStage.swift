@@ -60,6 +60,7 @@ final class CaptureStage {
         }
         for note in options.startNotes { put(.note(kind: .info, streamID: nil, sequence: nil, message: note)) }
         for facts in source.deviceFacts { put(.device(facts)) }
+        for graph in source.mediaGraphs { put(.mediaGraph(graph)) }
         let startControls = source.startControls
         if !startControls.isEmpty { put(.controls(startControls)) }
         do {

@@ -28,6 +28,8 @@ public protocol FrameSource: AnyObject, Sendable {
     func stop()
     /// The driver and kernel behind each stream that comes from a device.
     var deviceFacts: [DeviceFacts] { get }
+    /// The graph of each media controller the source's nodes belong to, read now (before streaming).
+    var mediaGraphs: [MediaGraph] { get }
     /// Every control of each device with its value before streaming started.
     var startControls: [ControlReading] { get }
     /// Controls someone changed while recording (V4L2_EVENT_CTRL) since the last call, in order;
@@ -63,6 +65,7 @@ extension FrameSource {
 
     /// A source without devices (the synthetic camera) has no driver and no controls.
     public var deviceFacts: [DeviceFacts] { [] }
+    public var mediaGraphs: [MediaGraph] { [] }
     public var startControls: [ControlReading] { [] }
     public func takeControlChanges() -> [ControlReading] { [] }
 }

@@ -25,6 +25,8 @@ enum OrderedItem: Sendable {
     case device(DeviceFacts)
     /// Control values at the start, or changes while recording.
     case controls([ControlReading])
+    /// A media device's graph at the start.
+    case mediaGraph(MediaGraph)
     case failed(String)
 }
 

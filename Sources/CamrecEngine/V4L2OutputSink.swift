@@ -45,6 +45,9 @@ public final class V4L2OutputSink: FrameSink {
         public var stallTimeoutMilliseconds: Int
         /// Controls to set before streaming (`--set-ctrl NAME=VALUE`), in order.
         public var controls: [ControlSetting]
+        /// Controls recorded at the start of the recording (`--restore-controls`): those of the
+        /// stream being prepared are set on the device where names match, before `controls`.
+        public var restoredControls: [ControlReading] = []
         /// Queue the next buffer only after the capture side produced a buffer for the previous
         /// one (M2M nodes), so the device sees the same sequence of states whatever the load.
         public var lockstep: Bool
@@ -90,6 +93,8 @@ public final class V4L2OutputSink: FrameSink {
     /// What `prepare` did beyond setting the recorded format (controls set, a visible-size crop),
     /// one sentence each, for stderr and the capture recording's notes.
     public private(set) var notes: [String] = []
+    /// What `Options.restoredControls` did on this device, control by control (`--restore-controls`).
+    public private(set) var restorations: [ControlRestoration] = []
 
     private let options: Options
     private let stop: StopRequest
@@ -165,6 +170,11 @@ public final class V4L2OutputSink: FrameSink {
             try device.subscribe(to: .endOfStream)
         case .statelessDecoder?, .processor?, nil:
             break
+        }
+        if !options.restoredControls.isEmpty {
+            let restored = ControlRestoration.restore(options.restoredControls.filter { $0.streamID == stream.id }, on: device)
+            restorations = restored
+            notes += restored.map { $0.sentence(device: device.path) }
         }
         for setting in options.controls {
             try device.setControl(setting.name, to: setting.value)

@@ -51,7 +51,28 @@ public struct RecordedControls: Sendable, Equatable {
                 minimum: rows.int64(10), maximum: rows.int64(11), step: UInt64(bitPattern: rows.int64(12)),
                 defaultValue: rows.int64(13), flags: UInt32(truncatingIfNeeded: rows.int64(14))))
         }
+        if index.schemaVersion >= 4 { try attachMenus(to: &readings, from: database) }
         return RecordedControls(devices: devices, readings: readings)
+    }
+
+    /// The menu entries (index version 4) of each start reading of a menu control.
+    private static func attachMenus(to readings: inout [ControlReading], from database: SQLiteDatabase) throws(StoreError) {
+        let rows = try database.prepare(
+            "SELECT stream_id, control_id, menu_index, name FROM control_menus ORDER BY stream_id, control_id, menu_index")
+        var menus: [MenuKey: [MenuEntry]] = [:]
+        while try rows.step() {
+            let key = MenuKey(streamID: Int(rows.int64(0)), controlID: UInt32(truncatingIfNeeded: rows.int64(1)))
+            menus[key, default: []].append(MenuEntry(index: rows.int64(2), name: rows.text(3)))
+        }
+        for index in readings.indices where readings[index].event == .start {
+            readings[index].menu = menus[MenuKey(streamID: readings[index].streamID, controlID: readings[index].controlID)]
+        }
+    }
+
+    /// A control of one stream's device.
+    private struct MenuKey: Hashable {
+        var streamID: Int
+        var controlID: UInt32
     }
 }
 
@@ -80,5 +101,12 @@ extension RecordingIndex {
                 .integer(reading.minimum), .integer(reading.maximum), .integer(Int64(bitPattern: reading.step)),
                 .integer(reading.defaultValue), .integer(Int64(reading.flags)),
             ])
+        guard let menu = reading.menu, reading.event == .start, schemaVersion >= 4 else { return }
+        let entry = try database.prepare(
+            "INSERT OR REPLACE INTO control_menus (stream_id, control_id, menu_index, name) VALUES (?, ?, ?, ?)")
+        for item in menu {
+            try entry.run([.integer(Int64(reading.streamID)), .integer(Int64(reading.controlID)), .integer(item.index),
+                           .text(item.name)])
+        }
     }
 }

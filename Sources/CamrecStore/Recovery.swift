@@ -66,6 +66,7 @@ public enum Recovery {
         var notes: [Int64: RecorderNote] = [:]
         var devices: [Int: DeviceFacts] = [:]
         var controls: [Int64: ControlReading] = [:]
+        var mediaGraphs: [Int: MediaGraph] = [:]
         var chunkRows: [RecoveredChunk] = []
         var losses: [Loss] = []
         var usedChunkIDs = Set<Int64>()
@@ -104,6 +105,8 @@ public enum Recovery {
                         devices[facts.streamID] = facts
                     case let .controls(readings):
                         for reading in readings { controls[reading.id] = reading }
+                    case let .mediaGraph(graph):
+                        mediaGraphs[graph.id] = graph
                     }
                 case let .damagedPlane(header, offset, reason):
                     losses.append(Loss(chunk: name, offset: offset, streamName: nil, sequence: header.sequence,
@@ -175,6 +178,12 @@ public enum Recovery {
             }
             for id in controls.keys.sorted() {
                 if let reading = controls[id], streamNames[reading.streamID] != nil { try index.insertControl(reading) }
+            }
+            // Chunks written before index version 4 carry no media graphs.
+            for id in mediaGraphs.keys.sorted() {
+                guard var graph = mediaGraphs[id] else { continue }
+                graph.streamIDs = graph.streamIDs.filter { streamNames[$0] != nil }
+                try index.insertMediaGraph(graph)
             }
             try StreamStatistics.recompute(in: index)
             try RecordingStatistics.recompute(in: index)

@@ -82,7 +82,12 @@ extension VideoDevice {
     /// Sets a scalar control (VIDIOC_S_EXT_CTRLS); for a button control the value is ignored and
     /// the button is pressed.
     public func setControl(_ name: String, to value: Int64) throws(V4L2Error) {
-        let control = try scalarControl(named: name)
+        try setControl(try scalarControl(named: name), to: value)
+    }
+
+    /// Sets a scalar control described by VIDIOC_QUERY_EXT_CTRL (VIDIOC_S_EXT_CTRLS); refuses a
+    /// value outside its range before asking the driver.
+    public func setControl(_ control: ControlInfo, to value: Int64) throws(V4L2Error) {
         if control.type != .button && control.type != .integer64 && (value < control.minimum || value > control.maximum) {
             throw V4L2Error(kind: .system, operation: "VIDIOC_S_EXT_CTRLS", devicePath: path,
                             reason: "control '\(control.key)' takes \(control.minimum)...\(control.maximum), not \(value)",

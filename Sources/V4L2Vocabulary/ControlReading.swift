@@ -32,10 +32,13 @@ public struct ControlReading: Sendable, Codable, Equatable {
     public var defaultValue: Int64
     /// V4L2_CTRL_FLAG_* (`ControlFlags`).
     public var flags: UInt32
+    /// For a menu or integer menu control read at the start: its entries (VIDIOC_QUERYMENU). Nil
+    /// where they were not read (a change while recording, a recording before index version 4).
+    public var menu: [MenuEntry]?
 
     public init(id: Int64 = 0, streamID: Int, event: Event, monotonicNanoseconds: Int64, controlID: UInt32, name: String,
                 key: String, type: ControlType, typeName: String, value: ControlValue?, minimum: Int64, maximum: Int64,
-                step: UInt64, defaultValue: Int64, flags: UInt32) {
+                step: UInt64, defaultValue: Int64, flags: UInt32, menu: [MenuEntry]? = nil) {
         self.id = id
         self.streamID = streamID
         self.event = event
@@ -51,13 +54,16 @@ public struct ControlReading: Sendable, Codable, Equatable {
         self.step = step
         self.defaultValue = defaultValue
         self.flags = flags
+        self.menu = menu
     }
 
-    /// The reading of `control` with `value`, taken at `monotonicNanoseconds`.
+    /// The reading of `control` with `value`, taken at `monotonicNanoseconds`; a start reading keeps
+    /// the menu entries.
     public init(streamID: Int, event: Event, monotonicNanoseconds: Int64, control: ControlInfo, value: ControlValue?) {
         self.init(streamID: streamID, event: event, monotonicNanoseconds: monotonicNanoseconds, controlID: control.id,
                   name: control.name, key: control.key, type: control.type, typeName: control.type.description,
                   value: value, minimum: control.minimum, maximum: control.maximum, step: control.step,
-                  defaultValue: control.defaultValue, flags: control.flags)
+                  defaultValue: control.defaultValue, flags: control.flags,
+                  menu: event == .start && !control.menu.isEmpty ? control.menu : nil)
     }
 }

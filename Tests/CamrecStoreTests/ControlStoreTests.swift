@@ -68,7 +68,7 @@ struct ControlStoreTests {
         let path = folder + "/controls.camrec"
         try record(at: path)
         let reader = try RecordingReader(path: path)
-        #expect(reader.index.schemaVersion == 3)
+        #expect(reader.index.schemaVersion == IndexSchema.currentVersion)
         let controls = try RecordedControls.load(from: reader.index)
         #expect(controls == expected)
         #expect(controls.changes.map(\.monotonicNanoseconds) == [5_000_000_123])
@@ -101,11 +101,31 @@ struct ControlStoreTests {
         #expect(readOnly.index.schemaVersion == 1)
         #expect(try RecordedControls.load(from: readOnly.index) == RecordedControls())
         let index = try RecordingIndex.open(path: recording + "/index.sqlite", readOnly: false)
-        #expect(index.schemaVersion == 3)
+        #expect(index.schemaVersion == IndexSchema.currentVersion)
         #expect(try index.database.scalar("SELECT COUNT(*) FROM controls") == 0)
         #expect(try index.database.scalar("SELECT COUNT(*) FROM devices") == 0)
         try index.insertDevice(facts)
         #expect(try RecordedControls.load(from: RecordingIndex.open(path: recording + "/index.sqlite", readOnly: false))
             == RecordedControls(devices: [facts]))
+    }
+
+    @Test("a menu control's entries read back with its start reading, from the index and after recover")
+    func menuEntriesRoundTrip() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/menus.camrec"
+        let menu = [MenuEntry(index: 0, name: "75% Colorbar"), MenuEntry(index: 2, name: "Checkers")]
+        let pattern = ControlReading(streamID: 1, event: .start, monotonicNanoseconds: 10, controlID: 0x009f_0903,
+                                     name: "Test Pattern", key: "test_pattern", type: .menu, typeName: "menu",
+                                     value: .integer(2), minimum: 0, maximum: 2, step: 1, defaultValue: 0, flags: 0, menu: menu)
+        let writer = try RecordingWriter(path: path, info: info(), streams: [try stream()])
+        try writer.addControls([pattern])
+        try writer.close(stopReason: "test")
+        var expected = pattern
+        expected.id = 1
+        #expect(try RecordedControls.load(from: try RecordingReader(path: path).index).readings == [expected])
+        try FileManager.default.removeItem(atPath: path + "/index.sqlite")
+        _ = try Recovery.recover(path: path)
+        #expect(try RecordedControls.load(from: try RecordingReader(path: path).index).readings == [expected])
     }
 }

@@ -27,11 +27,12 @@ struct TestBuffer {
 /// `requests` is one request (buffers of several streams that belong together).
 enum TestRecording {
     static func write(path: String, streams: [StreamDescription], requests: [[TestBuffer]],
-                      sourceRecording: String? = nil) throws {
+                      sourceRecording: String? = nil, controls: [ControlReading] = []) throws {
         let info = RecordingInfo(camrecVersion: FormatVersion.camrec, host: "lab", commandLine: "LabTests",
                                  startWallNanoseconds: 0, startMonotonicNanoseconds: 0, source: "LabTests",
                                  sourceRecording: sourceRecording, requestToleranceNanoseconds: 0)
         let writer = try RecordingWriter(path: path, info: info, streams: streams)
+        try writer.addControls(controls)
         let encoder = try PlaneEncoder(level: 1)
         var bufferID: Int64 = 0
         for (requestIndex, request) in requests.enumerated() {
