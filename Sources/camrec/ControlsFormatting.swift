@@ -45,9 +45,9 @@ enum ControlsFormatting {
     /// value (a menu's with its entry's name), then a menu's entries one per line.
     static func listLine(_ reading: ControlReading) -> String {
         let key = String(repeating: " ", count: max(0, 31 - reading.key.count)) + reading.key
-        // v4l2-ctl pads the type to 8 columns ("(int)   : "), and longer names run on ("(intmenu): ").
+        // v4l2-ctl pads the type to 9 columns ("(int)    : ", "(menu)   : "); "(intmenu): " fills them.
         var type = "(\(reading.typeName))"
-        type += String(repeating: " ", count: max(0, 8 - type.count))
+        type += String(repeating: " ", count: max(0, 9 - type.count))
         var line = "\(key) " + String(format: "0x%08x", reading.controlID) + " \(type): "
         line += "min=\(reading.minimum) max=\(reading.maximum)"
         if !["bool", "menu", "intmenu"].contains(reading.typeName) { line += " step=\(reading.step)" }
