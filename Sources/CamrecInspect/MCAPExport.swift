@@ -60,7 +60,7 @@ public struct MCAPExporter {
         for (position, stream) in streams.enumerated() {
             let channel = UInt16(position + 1)
             channels[stream.id] = channel
-            let fourcc = stream.format.fourcc.description
+            let fourcc = stream.format.pixelFormat.description
             var metadata = ["fourcc": fourcc, "width": "\(stream.format.width)", "height": "\(stream.format.height)",
                             "camrec_stream_id": "\(stream.id)"]
             if stream.kind == .video {
@@ -96,7 +96,7 @@ public struct MCAPExporter {
             let time = "{\"sec\":\(timestamp / 1_000_000_000),\"nsec\":\(timestamp % 1_000_000_000)}"
             var json: String
             if stream.kind == .video {
-                let fourcc = stream.format.fourcc.description
+                let fourcc = stream.format.pixelFormat.description
                 let width = Int(stream.format.width)
                 let encoding: String
                 let step: Int
@@ -119,7 +119,7 @@ public struct MCAPExporter {
             } else {
                 let bytes = try exporter.planePayloads(buffer).flatMap { $0 }
                 json = "{\"timestamp\":\(time),\"stream\":\(Self.quoted(stream.name)),"
-                    + "\"fourcc\":\(Self.quoted(stream.format.fourcc.description)),\"sequence\":\(buffer.metadata.sequence),"
+                    + "\"fourcc\":\(Self.quoted(stream.format.pixelFormat.description)),\"sequence\":\(buffer.metadata.sequence),"
                     + "\"status\":\"\(buffer.metadata.status.rawValue)\",\"data\":\"\(Data(bytes).base64EncodedString())\"}"
             }
             try writer.addMessage(channelID: channel, sequence: buffer.metadata.sequence, logTime: UInt64(timestamp),

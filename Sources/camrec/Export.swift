@@ -92,7 +92,7 @@ struct Export: ParsableCommand {
                     }
                     let bytes = try exporter.export(stream: description, sequence: value, as: fileType, to: output, replace: force)
                     printError("camrec: wrote \(bytes) bytes of \(description.name) sequence \(value) "
-                               + "(\(description.format.fourcc) \(description.format.width)x\(description.format.height)) to \(output)")
+                               + "(\(description.format.pixelFormat) \(description.format.width)x\(description.format.height)) to \(output)")
                 }
             case .y4m:
                 let description = try exporter.stream(named: stream ?? "")

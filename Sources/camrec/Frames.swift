@@ -2,6 +2,7 @@ import ArgumentParser
 import CamrecInspect
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 struct Frames: ParsableCommand {
     static let configuration = CommandConfiguration(

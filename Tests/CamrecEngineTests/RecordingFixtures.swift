@@ -1,13 +1,14 @@
 import CamrecEngine
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// A source that passes another source's buffers through and keeps a copy of everything it
 /// handed to the recorder: the ground truth a round-trip test compares the recording with.
 final class TappedSource: FrameSource, @unchecked Sendable {
     struct Delivered {
         var streamID: Int
-        var metadata: BufferMetadata
+        var metadata: FrameMetadata
         var planes: [[UInt8]]
     }
 

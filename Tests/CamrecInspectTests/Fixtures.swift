@@ -2,6 +2,7 @@ import CamrecEngine
 import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 /// Recordings and tools the inspection tests share: a temporary folder, synthetic-camera
 /// recordings with injected drops and errors, single-stream recordings written directly with
@@ -36,11 +37,11 @@ enum Fixtures {
     static func singleStreamRecording(in folder: String, name: String, fourcc: String, width: UInt32, height: UInt32,
                                       bytesPerLine: UInt32, frames: [[UInt8]]) throws -> String {
         let path = folder + "/\(name).camrec"
-        guard let code = FourCC(fourcc) else { throw FixtureError("bad fourcc \(fourcc)") }
+        guard let code = PixelFormat(fourcc) else { throw FixtureError("bad fourcc \(fourcc)") }
         let stream = StreamDescription(
             id: 1, name: name, kind: .video,
-            format: StreamFormat(bufferType: 1, fourcc: code, width: width, height: height,
-                                 planes: [PlaneFormat(bytesPerLine: bytesPerLine, sizeImage: UInt32(frames.first?.count ?? 0))]))
+            format: VideoFormat(bufferType: .videoCapture, pixelFormat: code, width: width, height: height,
+                                 planes: [PlaneLayout(bytesPerLine: bytesPerLine, sizeImage: UInt32(frames.first?.count ?? 0))]))
         let info = RecordingInfo(camrecVersion: FormatVersion.camrec, host: "test", commandLine: "test",
                                  startWallNanoseconds: 0, startMonotonicNanoseconds: 0, source: "test",
                                  requestToleranceNanoseconds: 0)
@@ -49,8 +50,8 @@ enum Fixtures {
         for (index, bytes) in frames.enumerated() {
             let plane = PlaneMetadata(bytesUsed: UInt32(bytes.count), length: UInt32(bytes.count))
             let encoded = try bytes.withUnsafeBytes { try encoder.encode($0, metadata: plane, as: .zstd) }
-            let metadata = BufferMetadata(status: .ok, sequence: UInt32(index),
-                                          timestamp: Timestamp(nanoseconds: 1_000_000_000 + Int64(index) * 33_333_333, clock: .monotonic),
+            let metadata = FrameMetadata(status: .ok, sequence: UInt32(index),
+                                          timestamp: BufferTimestamp(nanoseconds: 1_000_000_000 + Int64(index) * 33_333_333, clock: .monotonic),
                                           planes: [plane])
             try writer.append(EncodedBuffer(bufferID: Int64(index + 1), requestID: Int64(index + 1), requestJoin: .opened,
                                             streamID: 1, metadata: metadata, planes: [encoded]))

@@ -2,6 +2,7 @@ import CamrecStore
 import CZstd
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 @Suite("Store format")
 struct StoreFormatTests {
@@ -19,8 +20,8 @@ struct StoreFormatTests {
 
     private func stream(_ fourcc: String, id: Int = 1, size: UInt32) throws -> StreamDescription {
         StreamDescription(id: id, name: fourcc.lowercased(), kind: .video,
-                          format: StreamFormat(bufferType: 1, fourcc: try #require(FourCC(fourcc)), width: 16, height: 16,
-                                               planes: [PlaneFormat(bytesPerLine: 0, sizeImage: size)]))
+                          format: VideoFormat(bufferType: .videoCapture, pixelFormat: try #require(PixelFormat(fourcc)), width: 16, height: 16,
+                                               planes: [PlaneLayout(bytesPerLine: 0, sizeImage: size)]))
     }
 
     @Test("XXH64 agrees with the checksum zstd writes at the end of a frame")
@@ -48,12 +49,12 @@ struct StoreFormatTests {
         var generator = SystemRandomNumberGenerator()
         let payload = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let plane = try payload.withUnsafeBytes {
-            try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: 300_000, length: 300_000), as: PlaneEncoding(for: mjpeg.format.fourcc))
+            try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: 300_000, length: 300_000), as: PlaneEncoding(for: mjpeg.format.pixelFormat))
         }
         #expect(plane.encoding == .stored)
         try writer.append(EncodedBuffer(bufferID: 1, requestID: 1, requestJoin: .opened, streamID: 1,
-                                        metadata: BufferMetadata(status: .ok, sequence: 0,
-                                                                 timestamp: Timestamp(nanoseconds: 5, clock: .monotonic),
+                                        metadata: FrameMetadata(status: .ok, sequence: 0,
+                                                                 timestamp: BufferTimestamp(nanoseconds: 5, clock: .monotonic),
                                                                  planes: [plane.metadata]),
                                         planes: [plane]))
         try writer.close(stopReason: "test")
