@@ -16,10 +16,10 @@ enum Fixtures {
 
     /// 30 buffers per stream of the synthetic camera (NV12 main, YUYV preview, metadata), a
     /// driver drop every 5 frames and an error buffer every 7.
-    static func syntheticRecording(in folder: String, frames: Int = 30) throws -> String {
+    static func syntheticRecording(in folder: String, frames: Int = 30, width: UInt32 = 64, height: UInt32 = 48) throws -> String {
         var options = SyntheticCamera.Options()
-        options.mainWidth = 64
-        options.mainHeight = 48
+        options.mainWidth = width
+        options.mainHeight = height
         options.previewWidth = 32
         options.previewHeight = 16
         options.unpaced = true
