@@ -181,20 +181,9 @@ public struct MCAPExporter {
     /// The messages of one buffer: its image and its camrec.Buffer, or for a metadata stream one
     /// camrec.Buffer with its bytes.
     private func writeBuffer(_ buffer: IndexedBuffer, channels: StreamChannels, writer: MCAPWriter) throws(InspectError) {
-        var payloads: [[UInt8]] = []
-        var headers: [[UInt8]] = []
-        for plane in buffer.planes {
-            let bytes: [UInt8]
-            do {
-                bytes = try reader.readPlane(plane)
-            } catch {
-                throw .store(error)
-            }
-            // The payload starts at data_offset; the bytes before it go in the plane's header field.
-            let offset = min(Int(plane.metadata.dataOffset), bytes.count)
-            headers.append(offset == 0 ? [] : Array(bytes[..<offset]))
-            payloads.append(offset == 0 ? bytes : Array(bytes[offset...]))
-        }
+        let planes = try FrameExporter(reader: reader).planeBytes(buffer)
+        let payloads = planes.map(\.payload)
+        let headers = planes.map(\.header)
         let dataLength = payloads.reduce(0) { $0 + $1.count }
         let timestamp = buffer.metadata.timestamp.nanoseconds
         let time = UInt64(max(0, timestamp))
