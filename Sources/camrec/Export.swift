@@ -35,7 +35,7 @@ struct Export: ParsableCommand {
     @Option(help: "The stream (name or number). Required except for .mcap, where it is repeatable (default: every stream).")
     var stream: [String] = []
 
-    @Option(help: ArgumentHelp("The buffer's sequence number, 0 to \(UInt32.max) (a range A..B for .y4m).", valueName: "N"))
+    @Option(help: ArgumentHelp("The buffer's sequence number, 0 to \(UInt32.max) (a range A..B for .y4m and .mcap).", valueName: "N"))
     var sequence: RangeArgument<Int64>?
 
     @Option(help: ArgumentHelp(".mcap: only buffers in this time range, in seconds from the first buffer (\(Frames.timeLimit.text)).",
