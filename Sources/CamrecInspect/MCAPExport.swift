@@ -9,8 +9,8 @@ import CamrecStore
 ///   `camrec.Buffer` per buffer (sequence, status, flags, field, planes, format with colorimetry);
 /// - a metadata stream NAME: topic `/camrec/NAME`, one `camrec.Buffer` per buffer with its bytes;
 /// - `/camrec/events`: `camrec.Event` for each driver drop (sequence gap), recorder drop and note.
-/// Log and publish time are the buffer's recorded timestamp (ns), the MCAP sequence its V4L2
-/// sequence. A metadata record `camrec` describes the recording (device, driver, card, camrec
+/// Log and publish time are the buffer's recorded timestamp (ns; or calendar time, `MCAPLogClock`),
+/// the MCAP sequence its V4L2 sequence. A metadata record `camrec` describes the recording (device, driver, card, camrec
 /// version, host, command), and one named `foxglove` gives the `deviceName` Foxglove files it under.
 ///
 /// Buffers are read one at a time through `BufferCursor` and written into bounded chunks, so the
@@ -117,7 +117,7 @@ public struct MCAPExporter {
         }
         var result = Result(buffers: 0, events: 0, messages: 0)
         func write(_ event: MCAPEvent) throws(InspectError) {
-            let time = UInt64(max(0, event.timestamp))
+            let time = options.logClock.logTime(event.timestamp, info: reader.info)
             try writer.addMessage(channelID: eventsChannel, sequence: event.sequence ?? 0, logTime: time, publishTime: time,
                                   prefix: MCAPMessageBodies.event(event))
             result.events += 1
@@ -166,7 +166,7 @@ public struct MCAPExporter {
                 }
             }
             previousSequence[buffer.streamID] = metadata.sequence
-            try writeBuffer(buffer, channels: channels, writer: writer)
+            try writeBuffer(buffer, channels: channels, writer: writer, clock: options.logClock)
             result.buffers += 1
             result.messages += channels.image == nil ? 1 : 2
         }
@@ -180,13 +180,14 @@ public struct MCAPExporter {
 
     /// The messages of one buffer: its image and its camrec.Buffer, or for a metadata stream one
     /// camrec.Buffer with its bytes.
-    private func writeBuffer(_ buffer: IndexedBuffer, channels: StreamChannels, writer: MCAPWriter) throws(InspectError) {
+    private func writeBuffer(_ buffer: IndexedBuffer, channels: StreamChannels, writer: MCAPWriter,
+                             clock: MCAPLogClock) throws(InspectError) {
         let planes = try FrameExporter(reader: reader).planeBytes(buffer)
         let payloads = planes.map(\.payload)
         let headers = planes.map(\.header)
         let dataLength = payloads.reduce(0) { $0 + $1.count }
         let timestamp = buffer.metadata.timestamp.nanoseconds
-        let time = UInt64(max(0, timestamp))
+        let time = clock.logTime(timestamp, info: reader.info)
         if let image = channels.image {
             try writer.addMessage(channelID: image.channel, sequence: buffer.metadata.sequence, logTime: time, publishTime: time,
                                   prefix: MCAPMessageBodies.imagePrefix(image.encoding, stream: channels.stream, timestamp: timestamp,

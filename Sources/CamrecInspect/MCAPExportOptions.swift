@@ -16,6 +16,8 @@ public struct MCAPExportOptions: Sendable {
     /// The name Foxglove files the recording under (metadata record `foxglove`, key `deviceName`);
     /// the recording's host when nil.
     public var deviceName: String?
+    /// The clock of the messages' log and publish times.
+    public var logClock: MCAPLogClock = .recorded
 
     public init() {}
 

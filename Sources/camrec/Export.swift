@@ -18,8 +18,9 @@ struct Export: ParsableCommand {
             One buffer: --stream S --sequence N. Every buffer of a stream: --all, with {sequence} in the \
             output name for .raw/.ppm/.png. .y4m takes every buffer of --stream (or --sequence A..B). \
             .mcap takes every buffer, or a window: --time A..B (seconds from the first buffer) and/or \
-            --sequence A..B; --level sets its zstd level (3, as record) and --device-name the device \
-            Foxglove files it under (the recording's host). Progress is shown on a terminal.
+            --sequence A..B; --level sets its zstd level (3, as record), --device-name the device \
+            Foxglove files it under (the recording's host), --log-time wall puts log times on the \
+            calendar instead of the recorded clock. Progress is shown on a terminal.
 
             Examples:
               camrec export demo.camrec --stream main --sequence 10 -o frame10.png
@@ -48,6 +49,10 @@ struct Export: ParsableCommand {
     @Option(help: ".mcap: the device name Foxglove files the export under (default: the recording's host).")
     var deviceName: String?
 
+    @Option(help: ArgumentHelp(".mcap: the clock of log times: recorded (the buffers' timestamps, as info shows them) or "
+                               + "wall (calendar time, so many rigs' exports line up).", valueName: "recorded|wall"))
+    var logTime: MCAPLogClock = .recorded
+
     static let levelLimit = NumberLimit<Int32>(option: "--level", range: 1...19, unit: "")
 
     @Flag(help: "Every buffer of the stream.")
@@ -69,6 +74,7 @@ struct Export: ParsableCommand {
             if stream.count > 1 { throw ValidationError("give one --stream for .\(fileType.rawValue); only .mcap takes several.") }
             if time != nil { throw ValidationError("--time applies to .mcap; for .y4m give --sequence A..B.") }
             if deviceName != nil { throw ValidationError("--device-name applies to .mcap only.") }
+            if logTime != .recorded { throw ValidationError("--log-time applies to .mcap only.") }
         }
         try Self.levelLimit.check(level)
         try Frames.timeLimit.check(time?.lower)
@@ -135,6 +141,7 @@ struct Export: ParsableCommand {
                 }
                 options.compressionLevel = level
                 options.deviceName = deviceName
+                options.logClock = logTime
                 let result = try MCAPExporter(reader: reader).export(to: output, replace: force, options: options,
                                                                      progress: progress.update)
                 progress.finish()
@@ -145,3 +152,5 @@ struct Export: ParsableCommand {
         }
     }
 }
+
+extension MCAPLogClock: ExpressibleByArgument {}

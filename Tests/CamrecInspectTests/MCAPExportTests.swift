@@ -308,6 +308,17 @@ print(json.dumps(out))
         let statistics = try #require(export["statistics"] as? [String: Any])
         #expect((statistics["start"] as? Int64 ?? 0) >= window.lowerBound && (statistics["end"] as? Int64 ?? .max) <= window.upperBound)
 
+        // Calendar log times: each recorded timestamp moved by the recording's start pair; the
+        // messages' own timestamps stay the recorded ones.
+        let wall = folder + "/wall.mcap"
+        run = try Fixtures.camrec(["export", path, "-o", wall, "--stream", "main", "--log-time", "wall"])
+        #expect(run.status == 0, "\(run.standardError)")
+        export = try Self.read(wall)
+        let offset = reader.info.startWallNanoseconds - reader.info.startMonotonicNanoseconds
+        let images = Self.messages(export, topic: "/camrec/main")
+        #expect(images.compactMap { $0["log_time"] as? Int64 } == buffers.map { $0.metadata.timestamp.nanoseconds + offset })
+        #expect(images.compactMap { Self.body($0)["_stamp"] as? Int64 } == buffers.map(\.metadata.timestamp.nanoseconds))
+
         run = try Fixtures.camrec(["export", path, "-o", folder + "/bad.png", "--stream", "main", "--time", "0..1", "--sequence", "1"])
         #expect(run.status == 64 && run.standardError.contains("--time applies to .mcap"))
     }
