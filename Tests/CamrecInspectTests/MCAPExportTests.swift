@@ -322,4 +322,105 @@ print(json.dumps(out))
         run = try Fixtures.camrec(["export", path, "-o", folder + "/bad.png", "--stream", "main", "--time", "0..1", "--sequence", "1"])
         #expect(run.status == 64 && run.standardError.contains("--time applies to .mcap"))
     }
+
+    /// Bytes zstd cannot shrink, as a compressed format's are (a fixed LCG, so runs repeat).
+    static func incompressible(_ count: Int, seed: UInt32) -> [UInt8] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+    }
+
+    @Test(arguments: [("MJPG", "foxglove.CompressedImage", "jpeg"), ("H264", "foxglove.CompressedVideo", "h264"),
+                      ("HEVC", "foxglove.CompressedVideo", "h265")])
+    func compressedFormatsGoOutAsFoxgloveCompressedMessagesWithTheirBytes(fourcc: String, schema: String, format: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        let frames = (0..<4).map { Self.incompressible(3000 + $0 * 517, seed: UInt32($0 + 1)) }
+        let path = try Fixtures.singleStreamRecording(in: folder, name: "coded", fourcc: fourcc, width: 64, height: 48,
+                                                      bytesPerLine: 0, frames: frames)
+        let output = folder + "/coded.mcap"
+        let run = try Fixtures.camrec(["export", path, "-o", output])
+        #expect(run.status == 0, "\(run.standardError)")
+        let export = try Self.read(output)
+        let channels = try #require(export["channels"] as? [String: [String: Any]])
+        #expect(channels["/camrec/coded"]?["schema"] as? String == schema)
+        let images = Self.messages(export, topic: "/camrec/coded")
+        #expect(images.map { Self.bytes($0, "data") } == frames)
+        #expect(images.allSatisfy { Self.body($0)["format"] as? String == format && Self.body($0)["frame_id"] as? String == "coded" })
+    }
+
+    /// A chunk zstd cannot shrink (already-compressed frames) is stored as it is, and reads back.
+    @Test func chunksZstdCannotShrinkAreStoredUncompressed() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let output = folder + "/raw.mcap"
+        let writer = try MCAPWriter(path: output, replace: false, library: "test", chunkSize: 4096)
+        try writer.addSchema(id: 1, name: "camrec.Event", encoding: "protobuf", data: [])
+        try writer.addChannel(id: 1, schemaID: 1, topic: "/noise", messageEncoding: "protobuf", metadata: [:])
+        try writer.addChannel(id: 2, schemaID: 1, topic: "/zeros", messageEncoding: "protobuf", metadata: [:])
+        // Noise alone in its chunks, then zeros alone in theirs: the first stay raw, the others shrink.
+        for index in 0..<3 {
+            try writer.addMessage(channelID: 1, sequence: UInt32(index), logTime: UInt64(index), publishTime: UInt64(index),
+                                  prefix: [], payloads: [Self.incompressible(5000, seed: UInt32(index + 9))])
+        }
+        for index in 3..<6 {
+            try writer.addMessage(channelID: 2, sequence: UInt32(index), logTime: UInt64(index), publishTime: UInt64(index),
+                                  prefix: [], payloads: [[UInt8](repeating: 0, count: 5000)])
+        }
+        try writer.finish()
+        let python = try #require(Fixtures.which("python3"))
+        let run = try Fixtures.run(executable: python, ["-c", """
+            import json, sys
+            from mcap.reader import make_reader
+            reader = make_reader(open(sys.argv[1], 'rb'))
+            chunks = [c.compression for c in reader.get_summary().chunk_indexes]
+            sizes = [len(m.data) for _, _, m in reader.iter_messages()]
+            print(json.dumps({'chunks': chunks, 'sizes': sizes}))
+            """, output])
+        try #require(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect(object["chunks"] as? [String] == ["", "", "", "zstd", "zstd", "zstd"])
+        #expect(object["sizes"] as? [Int] == Array(repeating: 5000, count: 6))
+    }
+
+    @Test func recorderDropsAndNotesAreEventsOfTheirStream() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let path = folder + "/notes.camrec"
+        let stream = StreamDescription(
+            id: 1, name: "cam", kind: .video,
+            format: StreamFormat(bufferType: 1, fourcc: try #require(FourCC("GREY")), width: 8, height: 2,
+                                 planes: [PlaneFormat(bytesPerLine: 8, sizeImage: 16)]))
+        let info = RecordingInfo(camrecVersion: FormatVersion.camrec, host: "rig", commandLine: "test",
+                                 startWallNanoseconds: 0, startMonotonicNanoseconds: 0, source: "test",
+                                 requestToleranceNanoseconds: 0)
+        let writer = try RecordingWriter(path: path, info: info, streams: [stream])
+        let encoder = try PlaneEncoder(level: 1)
+        for sequence: UInt32 in [0, 1, 3, 4] {
+            let bytes = [UInt8](repeating: UInt8(sequence), count: 16)
+            let plane = PlaneMetadata(bytesUsed: 16, length: 16)
+            let metadata = BufferMetadata(status: .ok, sequence: sequence,
+                                          timestamp: Timestamp(nanoseconds: 1_000_000_000 + Int64(sequence) * 10_000_000, clock: .monotonic),
+                                          planes: [plane])
+            try writer.append(EncodedBuffer(bufferID: Int64(sequence) + 1, requestID: Int64(sequence) + 1, requestJoin: .opened,
+                                            streamID: 1, metadata: metadata,
+                                            planes: [try bytes.withUnsafeBytes { try encoder.encode($0, metadata: plane, as: .zstd) }]))
+        }
+        try writer.addNote(kind: .recorderDrop, streamID: 1, sequence: 5, message: "memory budget full")
+        try writer.addNote(kind: .error, message: "device error")
+        try writer.close(stopReason: "test")
+
+        let output = folder + "/notes.mcap"
+        let run = try Fixtures.camrec(["export", path, "-o", output])
+        #expect(run.status == 0, "\(run.standardError)")
+        let events = Self.messages(try Self.read(output), topic: "/camrec/events").map(Self.body)
+        let overview = try RecordingOverview(reader: try RecordingReader(path: path))
+        #expect(overview.streams.first?.statistics.recorderDrops == 1 && overview.streams.first?.statistics.driverDrops == 1)
+        let drops = events.filter { $0["kind"] as? String == "recorder_drop" }
+        #expect(drops.count == 1 && drops.first?["stream"] as? String == "cam" && drops.first?["sequence"] as? Int == 5)
+        #expect(drops.first?["missing"] as? Int == 1 && drops.first?["message"] as? String == "memory budget full")
+        let gaps = events.filter { $0["kind"] as? String == "driver_drop" }
+        #expect(gaps.count == 1 && gaps.first?["sequence"] as? Int == 2 && gaps.first?["missing"] as? Int == 1)
+        #expect(events.contains { $0["kind"] as? String == "error" && $0["message"] as? String == "device error" && $0["stream"] == nil })
+        #expect(events.contains { $0["kind"] as? String == "stop" && $0["message"] as? String == "test" })
+    }
 }
