@@ -5,9 +5,9 @@
 /// footer and the closing magic.
 ///
 /// Memory stays bounded whatever the export's length: one chunk of messages (`chunkSize` bytes,
-/// or one message when a message is larger), its message indexes, the compressor's output buffer,
-/// and for the summary one chunk-index record per chunk (about 100 bytes each: 100 KiB per GiB
-/// exported at the default chunk size).
+/// or one message when a message is larger), its message indexes and the compressor's output
+/// buffer; the summary's chunk indexes (one per chunk, about 150 bytes per MiB exported) go to a
+/// temporary file past 1 MiB (`SpooledRecords`).
 public final class MCAPWriter {
     /// 1 MiB of messages before compression: Foxglove recommends chunks of 4 MB or less for files it
     /// reads in place, and writes 1 MB chunks in its own examples
@@ -29,7 +29,7 @@ public final class MCAPWriter {
     private var schemaCount: UInt16 = 0
     private var channelRecords: [UInt8] = []
     private var channelCount: UInt32 = 0
-    private var chunkIndexRecords: [UInt8] = []
+    private let chunkIndexRecords = SpooledRecords()
     private var chunkCount: UInt32 = 0
     private var metadataIndexRecords: [UInt8] = []
     private var metadataCount: UInt32 = 0
@@ -187,7 +187,7 @@ public final class MCAPWriter {
         index.appendString(compression)
         index.appendInteger(compressedSize)
         index.appendInteger(uncompressedSize)
-        chunkIndexRecords += MCAPRecord.record(.chunkIndex, index)
+        try chunkIndexRecords.append(MCAPRecord.record(.chunkIndex, index))
         chunkCount += 1
         chunk.removeAll(keepingCapacity: true)
         chunkMessageIndexes.removeAll(keepingCapacity: true)
@@ -212,6 +212,14 @@ public final class MCAPWriter {
             groups.append(opcode.rawValue)
             groups.appendInteger(start)
             groups.appendInteger(UInt64(records.count))
+        }
+        func writeGroup(_ opcode: MCAPRecord.Opcode, _ records: SpooledRecords) throws(InspectError) {
+            guard records.byteCount > 0 else { return }
+            let start = UInt64(file.size)
+            try records.write(to: file)
+            groups.append(opcode.rawValue)
+            groups.appendInteger(start)
+            groups.appendInteger(UInt64(records.byteCount))
         }
         try writeGroup(.schema, schemaRecords)
         try writeGroup(.channel, channelRecords)

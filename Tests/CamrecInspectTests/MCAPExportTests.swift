@@ -423,4 +423,37 @@ print(json.dumps(out))
         #expect(events.contains { $0["kind"] as? String == "error" && $0["message"] as? String == "device error" && $0["stream"] == nil })
         #expect(events.contains { $0["kind"] as? String == "stop" && $0["message"] as? String == "test" })
     }
+
+    /// 12,000 one-message chunks: their chunk indexes (over 1 MiB) go through the temporary file
+    /// and come back whole in the summary.
+    @Test func chunkIndexesPastOneMebibyteAreSpooledAndComeBackWhole() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let output = folder + "/many.mcap"
+        let writer = try MCAPWriter(path: output, replace: false, library: "test", chunkSize: 1)
+        try writer.addSchema(id: 1, name: "camrec.Event", encoding: "protobuf", data: [])
+        try writer.addChannel(id: 1, schemaID: 1, topic: "/tick", messageEncoding: "protobuf", metadata: [:])
+        let count = 12_000
+        for index in 0..<count {
+            try writer.addMessage(channelID: 1, sequence: UInt32(index), logTime: UInt64(index) * 1000, publishTime: 0,
+                                  prefix: [UInt8(truncatingIfNeeded: index)])
+        }
+        try writer.finish()
+        let python = try #require(Fixtures.which("python3"))
+        let run = try Fixtures.run(executable: python, ["-c", """
+            import json, sys
+            from mcap.reader import make_reader
+            reader = make_reader(open(sys.argv[1], 'rb'))
+            summary = reader.get_summary()
+            starts = [c.message_start_time for c in summary.chunk_indexes]
+            times = [m.log_time for _, _, m in reader.iter_messages(start_time=5000000, end_time=5010000)]
+            print(json.dumps({'chunks': len(starts), 'statistics': summary.statistics.chunk_count,
+                              'ordered': starts == sorted(starts), 'last': starts[-1], 'window': times}))
+            """, output])
+        try #require(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect(object["chunks"] as? Int == count && object["statistics"] as? Int == count)
+        #expect(object["ordered"] as? Bool == true && object["last"] as? Int == (count - 1) * 1000)
+        // An indexed read of a time window finds its messages through the chunk indexes.
+        #expect(object["window"] as? [Int] == Array(stride(from: 5_000_000, to: 5_010_000, by: 1000)))
+    }
 }
