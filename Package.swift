@@ -39,7 +39,7 @@ let package = Package(
         // No SystemPackage here: tools/fuzz compiles the store alone with swiftc (libFuzzer).
         .target(name: "CamrecStore", dependencies: ["V4L2Vocabulary", "CZstd", "CSQLite"]),
         .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2", "V4L2Vocabulary"]),
-        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "V4L2Vocabulary", "CV4LConvert", "CV4L2", "CPNG",
+        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "V4L2Vocabulary", "CZstd", "CV4LConvert", "CV4L2", "CPNG",
                                                       .product(name: "SystemPackage", package: "swift-system")]),
         .executableTarget(name: "camrec", dependencies: [
             "CamrecStore", "CamrecEngine", "CamrecInspect", "V4L2", "V4L2Vocabulary",
