@@ -1,5 +1,6 @@
 import CamrecEngine
 import CamrecStore
+import CamrecTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -84,76 +85,16 @@ enum Fixtures {
         throw FixtureError("camrec binary not found near \(candidates.map(\.path)); build it with `swift build --build-tests`")
     }
 
-    /// What a run of the camrec binary printed and how it exited.
-    struct Run {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-    }
+    /// What a run of the camrec binary (or another program) printed and how it exited.
+    typealias Run = ChildProcess.Result
 
     static func camrec(_ arguments: [String]) throws -> Run {
         try run(executable: try camrecBinary(), arguments)
     }
 
-    /// Runs `executable` and collects what it printed. Spawned with posix_spawn rather than
-    /// Foundation's Process: Process.run() is not safe to call from several threads at once (Swift
-    /// Testing runs suites in parallel, and CamrecCLITests' launch lock does not cover this target),
-    /// and crashed in its memcpy when these tests launched Python and camrec beside them.
+    /// Runs `executable` and collects what it printed (posix_spawn: see `ChildProcess`).
     static func run(executable: URL, _ arguments: [String]) throws -> Run {
-        var output: [Int32] = [-1, -1]
-        var error: [Int32] = [-1, -1]
-        guard pipe(&output) == 0 else { throw FixtureError("pipe failed: errno \(errno)") }
-        guard pipe(&error) == 0 else {
-            close(output[0])
-            close(output[1])
-            throw FixtureError("pipe failed: errno \(errno)")
-        }
-        // Close-on-exec (Glibc's Swift module has no pipe2), so children that other threads spawn
-        // later cannot hold the write ends open.
-        for descriptor in output + error { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 clears close-on-exec on the child's stdout and stderr.
-        posix_spawn_file_actions_adddup2(&actions, output[1], STDOUT_FILENO)
-        posix_spawn_file_actions_adddup2(&actions, error[1], STDERR_FILENO)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
-        close(output[1])
-        close(error[1])
-        guard spawned == 0 else {
-            close(output[0])
-            close(error[0])
-            throw FixtureError("cannot run \(executable.path): errno \(spawned)")
-        }
-        // Read both pipes as data comes, so neither can fill up and block the child.
-        var collected: [[UInt8]] = [[], []]
-        var descriptors = [pollfd(fd: output[0], events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: error[0], events: Int16(POLLIN), revents: 0)]
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while descriptors.contains(where: { $0.fd >= 0 }) {
-            guard poll(&descriptors, nfds_t(descriptors.count), -1) >= 0 else {
-                if errno == EINTR { continue }
-                break
-            }
-            for index in descriptors.indices where descriptors[index].fd >= 0 && descriptors[index].revents != 0 {
-                let count = chunk.withUnsafeMutableBytes { read(descriptors[index].fd, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    collected[index] += chunk[0..<count]
-                } else if count == 0 || errno != EINTR {
-                    close(descriptors[index].fd)
-                    descriptors[index].fd = -1
-                }
-            }
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // Exited: its code; killed: the signal's number (as Process.terminationStatus reports it).
-        let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f
-        return Run(status: exitStatus, standardOutput: String(decoding: collected[0], as: UTF8.self),
-                   standardError: String(decoding: collected[1], as: UTF8.self))
+        try ChildProcess.run([executable.path] + arguments, timeout: 600)
     }
 
     static func which(_ tool: String) -> URL? {
