@@ -58,7 +58,14 @@ public final class RecordingWriter {
     private var pendingDevices: [DeviceFacts] = []
     private var pendingControls: [ControlReading] = []
     private var nextControlID: Int64 = 1
+    private var pendingEvents: [RecordingEvent] = []
     private var closed = false
+    /// `recorder.pid`, locked while this writer runs: readers see the recording is still open.
+    private let lock: RecorderLock
+    /// The folder the recording was created in: its final path, or while it waits to replace a
+    /// previous recording (`--force`), the hidden sibling (`RecordingReplacement`). The folder may
+    /// move once a buffer is committed; open what you keep in it by descriptor.
+    public let createdFolder: String
 
     /// How the index keeps its WAL: in exclusive locking mode on a file system without shared
     /// memory (NFS, 9p), where no reader can open the index until the recording is closed.
@@ -108,11 +115,13 @@ public final class RecordingWriter {
             drainHandOff = {}
             try syncDirectory(folder)
             metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
+            lock = try RecorderLock(folder: folder)
         } catch {
             replacement?.discard()
             throw error
         }
         self.path = path
+        createdFolder = folder
         self.info = info
         self.streams = streams
         self.options = options
@@ -214,6 +223,15 @@ public final class RecordingWriter {
         pendingControls.append(contentsOf: numbered)
     }
 
+    /// Records a ring recording's event (a trigger and the window it keeps), in the chunk and the
+    /// index; a later record of the same id (its window grew) replaces it.
+    public func addEvent(_ event: RecordingEvent) throws(StoreError) {
+        let chunk = try openChunk()
+        try chunk.append(MetadataRecord.event(event).encodedFrame())
+        pendingEvents.removeAll { $0.id == event.id }
+        pendingEvents.append(event)
+    }
+
     /// Closes the open chunk if it is older than the time limit; call it when idle so an idle
     /// recorder still commits what it has.
     public func rollIfDue(now: Int64 = MonotonicClock.nanoseconds()) throws(StoreError) {
@@ -229,11 +247,12 @@ public final class RecordingWriter {
         guard let chunk else { return }
         self.chunk = nil
         let sealed = SealedChunk(file: chunk, chunkID: chunkCount, buffers: pendingBuffers, notes: pendingNotes,
-                                 devices: pendingDevices, controls: pendingControls)
+                                 devices: pendingDevices, controls: pendingControls, events: pendingEvents)
         pendingBuffers.removeAll()
         pendingNotes.removeAll()
         pendingDevices.removeAll()
         pendingControls.removeAll()
+        pendingEvents.removeAll()
         try handOff(.chunk(sealed))
     }
 
@@ -249,6 +268,7 @@ public final class RecordingWriter {
         do { try rollChunk() } catch { firstError = firstError ?? error }
         do { try drainHandOff() } catch { firstError = firstError ?? error }
         do { try committer.finish() } catch { firstError = firstError ?? error }
+        lock.release()
         if let firstError { throw firstError }
     }
 

@@ -65,6 +65,7 @@ public enum Recovery {
         var notes: [Int64: RecorderNote] = [:]
         var devices: [Int: DeviceFacts] = [:]
         var controls: [Int64: ControlReading] = [:]
+        var events: [Int64: RecordingEvent] = [:]
         var chunkRows: [RecoveredChunk] = []
         var losses: [Loss] = []
         var usedChunkIDs = Set<Int64>()
@@ -103,6 +104,8 @@ public enum Recovery {
                         devices[facts.streamID] = facts
                     case let .controls(readings):
                         for reading in readings { controls[reading.id] = reading }
+                    case let .event(event):
+                        events[event.id] = event
                     }
                 case let .damagedPlane(header, offset, reason):
                     losses.append(Loss(chunk: name, offset: offset, streamName: nil, sequence: header.sequence,
@@ -174,6 +177,11 @@ public enum Recovery {
             }
             for id in controls.keys.sorted() {
                 if let reading = controls[id], streamNames[reading.streamID] != nil { try index.insertControl(reading) }
+            }
+            for id in events.keys.sorted() {
+                guard var event = events[id] else { continue }
+                if let streamID = event.streamID, streamNames[streamID] == nil { event.streamID = nil }
+                try index.insertEvent(event)
             }
             try StreamStatistics.recompute(in: index)
             try RecordingStatistics.recompute(in: index)

@@ -10,6 +10,8 @@ public final class SealedChunk: @unchecked Sendable {
     /// Devices and control readings written to the chunk, indexed with it.
     let devices: [DeviceFacts]
     let controls: [ControlReading]
+    /// Ring-recording events written to the chunk, indexed with it.
+    let events: [RecordingEvent]
 
     /// The chunk's file name (`000001.zst`).
     public var name: String { file.name }
@@ -19,13 +21,14 @@ public final class SealedChunk: @unchecked Sendable {
     public var bufferCount: Int { buffers.count }
 
     init(file: ChunkFileWriter, chunkID: Int64, buffers: [RecordingWriter.PendingBuffer], notes: [RecorderNote],
-         devices: [DeviceFacts] = [], controls: [ControlReading] = []) {
+         devices: [DeviceFacts] = [], controls: [ControlReading] = [], events: [RecordingEvent] = []) {
         self.file = file
         self.chunkID = chunkID
         self.buffers = buffers
         self.notes = notes
         self.devices = devices
         self.controls = controls
+        self.events = events
     }
 }
 

@@ -1,0 +1,33 @@
+-- camrec index schema, version 5 (PRAGMA user_version = 5): ring and triggered recording, retention.
+-- Migrates the previous version's index (applied once, after the version before it); never edited
+-- after release. Sources/CamrecStore/IndexSchema.swift embeds this text (a unit test checks they are identical).
+
+-- One row per trigger that saved a window of a ring recording (`record --ring`): what fired, when
+-- (on the buffers' clock), on which stream and sequence, and the window of buffers it kept. Windows
+-- that overlap merge: the buffers between them are kept once.
+CREATE TABLE events (
+    id              INTEGER PRIMARY KEY,    -- 1-based, in the order the triggers fired
+    trigger         TEXT    NOT NULL CHECK (trigger IN ('signal', 'command', 'error-buffer', 'sequence-gap',
+                                                        'recorder-drop', 'interval')),
+    detail          TEXT    NOT NULL,       -- what was seen, in words ("sequence 41 after 37: 3 missing")
+    wall_ns         INTEGER NOT NULL,       -- CLOCK_REALTIME when it fired
+    timestamp_ns    INTEGER NOT NULL,       -- the trigger's time on the buffers' clock
+    stream_id       INTEGER REFERENCES streams(id),  -- the stream whose buffer fired it (NULL: signal, command)
+    sequence        INTEGER,                -- that buffer's sequence
+    window_start_ns INTEGER NOT NULL,       -- first buffer timestamp the window keeps (the ring before it)
+    window_end_ns   INTEGER NOT NULL        -- last buffer timestamp it keeps (--post after it)
+);
+CREATE INDEX events_by_window ON events (window_start_ns, window_end_ns);
+
+-- Chunks that retention (`record --max-size` / `--max-duration`) deleted while recording, oldest
+-- first, with the buffers they held: the index keeps no row of those buffers, this says what went.
+CREATE TABLE deleted_chunks (
+    chunk_id           INTEGER PRIMARY KEY,
+    name               TEXT    NOT NULL,
+    size_bytes         INTEGER NOT NULL,
+    buffers            INTEGER NOT NULL,
+    first_timestamp_ns INTEGER,             -- of the buffers it held (NULL: none)
+    last_timestamp_ns  INTEGER,
+    deleted_wall_ns    INTEGER NOT NULL,    -- CLOCK_REALTIME when it was deleted
+    reason             TEXT    NOT NULL     -- which limit ("--max-duration 5 s: ...")
+);
