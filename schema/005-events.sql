@@ -31,3 +31,19 @@ CREATE TABLE deleted_chunks (
     deleted_wall_ns    INTEGER NOT NULL,    -- CLOCK_REALTIME when it was deleted
     reason             TEXT    NOT NULL     -- which limit ("--max-duration 5 s: ...")
 );
+
+-- A ring recording keeps windows of buffers: the step from one window to the next is not a driver
+-- drop, so `gaps` lists only the gaps inside a window (a recording without events: all, as before).
+DROP VIEW gaps;
+CREATE VIEW gaps AS
+    SELECT stream, previous_sequence, sequence, sequence - previous_sequence - 1 AS missing,
+           previous_timestamp_ns, timestamp_ns
+    FROM (SELECT s.name AS stream, b.sequence, b.timestamp_ns,
+                 LAG(b.sequence) OVER w AS previous_sequence,
+                 LAG(b.timestamp_ns) OVER w AS previous_timestamp_ns
+          FROM buffers b JOIN streams s ON s.id = b.stream_id
+          WINDOW w AS (PARTITION BY b.stream_id ORDER BY b.id)) g
+    WHERE previous_sequence IS NOT NULL AND sequence > previous_sequence + 1
+      AND (NOT EXISTS (SELECT 1 FROM events)
+           OR EXISTS (SELECT 1 FROM events e
+                      WHERE e.window_start_ns <= g.previous_timestamp_ns AND g.timestamp_ns <= e.window_end_ns));

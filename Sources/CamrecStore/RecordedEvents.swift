@@ -11,6 +11,10 @@ public struct RecordedEvents: Sendable, Equatable {
 
     public var events: [RecordingEvent]
 
+    public init(events: [RecordingEvent] = []) {
+        self.events = events
+    }
+
     /// The events' windows, overlapping ones merged, in time order.
     public var mergedWindows: [MergedWindow] {
         var merged: [MergedWindow] = []
@@ -24,6 +28,16 @@ public struct RecordedEvents: Sendable, Equatable {
             }
         }
         return merged
+    }
+
+    /// Whether two buffer timestamps lie in one merged window, so a sequence gap or an interval
+    /// between them is the stream's own and not the cut between two windows. True for a recording
+    /// without events (not a ring recording: nothing was cut).
+    public static func continuous(_ first: Int64, _ second: Int64, in windows: [MergedWindow]) -> Bool {
+        guard !windows.isEmpty else { return true }
+        let low = min(first, second)
+        let high = max(first, second)
+        return windows.contains { $0.startNanoseconds <= low && high <= $0.endNanoseconds }
     }
 
     /// The event with this number.
