@@ -54,6 +54,8 @@ public final class Recorder {
         public var stop = StopRequest()
         /// Ring mode (`--ring`): keep only the newest window and save it around triggers. nil: record everything.
         public var ring: RingOptions?
+        /// Delete the oldest chunks beyond a size or duration (`--max-size`, `--max-duration`).
+        public var retention: RetentionPolicy?
         /// Triggers from outside for ring mode (the CLI's SIGUSR1 handler makes them).
         public var triggers = TriggerRequest()
 
@@ -126,7 +128,7 @@ public final class Recorder {
             path: options.outputPath, info: info, streams: streams,
             options: RecordingWriter.Options(chunkSizeLimit: options.chunkSizeLimit,
                                              chunkDurationNanoseconds: options.chunkDurationNanoseconds,
-                                             replaceExisting: options.replaceExisting))
+                                             replaceExisting: options.replaceExisting, retention: options.retention))
         let counters = RecorderCounters()
         let drops = DropLedger()
         let jobs = BoundedQueue<CaptureJob>(capacity: options.queueCapacity)

@@ -19,12 +19,15 @@ public final class RecordingWriter {
         public var chunkDurationNanoseconds: Int64
         /// Replace an existing recording at the output path.
         public var replaceExisting: Bool
+        /// Delete the oldest chunks beyond this (`--max-size`, `--max-duration`); nil keeps everything.
+        public var retention: RetentionPolicy?
 
         public init(chunkSizeLimit: Int64 = 64 << 20, chunkDurationNanoseconds: Int64 = 1_000_000_000,
-                    replaceExisting: Bool = false) {
+                    replaceExisting: Bool = false, retention: RetentionPolicy? = nil) {
             self.chunkSizeLimit = chunkSizeLimit
             self.chunkDurationNanoseconds = chunkDurationNanoseconds
             self.replaceExisting = replaceExisting
+            self.retention = retention
         }
     }
 
@@ -109,7 +112,8 @@ public final class RecordingWriter {
             try index.database.transaction { () throws(StoreError) in
                 try index.insertRecording(info, streams: streams)
             }
-            let committer = RecordingCommitter(index: index, folder: folder, replacement: replacement)
+            let committer = RecordingCommitter(index: index, folder: folder, replacement: replacement,
+                                               retention: options.retention.map(ChunkRetention.init))
             self.committer = committer
             handOff = { (work: IndexWork) throws(StoreError) in try committer.perform(work) }
             drainHandOff = {}

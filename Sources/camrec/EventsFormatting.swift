@@ -26,6 +26,20 @@ enum EventsFormatting {
         return out
     }
 
+    /// What retention deleted (`--max-size`, `--max-duration`): one line for all the chunks.
+    static func retentionText(_ deleted: [DeletedChunk]) -> String {
+        guard let first = deleted.first, let last = deleted.last else { return "" }
+        let buffers = deleted.reduce(Int64(0)) { $0.saturatingAdding($1.buffers) }
+        let bytes = deleted.reduce(Int64(0)) { $0.saturatingAdding($1.sizeBytes) }
+        var out = "\nRetention\n  deleted  \(deleted.count) oldest chunks (\(first.name) to \(last.name)), \(buffers) buffers, "
+            + "\(OverviewFormatting.bytes(bytes))"
+        if let start = deleted.compactMap(\.firstTimestampNanoseconds).min(), let end = deleted.compactMap(\.lastTimestampNanoseconds).max() {
+            out += String(format: ", timestamps %.3f to %.3f s", Double(start) / 1e9, Double(end) / 1e9)
+        }
+        out += "\n  last     \(last.reason)\n"
+        return out
+    }
+
     /// One event in `info --json` ("events").
     struct JSONEvent: Encodable {
         var id: Int64

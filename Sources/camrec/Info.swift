@@ -28,8 +28,10 @@ struct Info: ParsableCommand {
         let overview = try RecordingOverview(reader: reader)
         let recorded = try RecordedControls.load(from: reader.index)
         let events = try RecordedEvents.load(from: reader.index)
+        let deleted = try DeletedChunk.load(from: reader.index)
         if json {
-            print(try OverviewFormatting.json(overview, controls: recorded, events: events, activeRecorder: reader.activeRecorder))
+            print(try OverviewFormatting.json(overview, controls: recorded, events: events, deletedChunks: deleted,
+                                              activeRecorder: reader.activeRecorder))
         } else if controls {
             print(ControlsFormatting.text(recorded, streams: reader.streams, info: reader.info), terminator: "")
         } else {
@@ -39,6 +41,7 @@ struct Info: ParsableCommand {
             print(OverviewFormatting.text(overview), terminator: "")
             print(EventsFormatting.text(events, streams: reader.streams, zero: try FrameQuery.firstTimestamp(of: reader)),
                   terminator: "")
+            print(EventsFormatting.retentionText(deleted), terminator: "")
         }
     }
 }

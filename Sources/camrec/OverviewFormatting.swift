@@ -151,12 +151,14 @@ enum OverviewFormatting {
         var controls: [ControlsFormatting.JSONControl] = []
         /// Since index version 5: a ring recording's events; whether a recorder still writes it.
         var events: [EventsFormatting.JSONEvent] = []
+        var deleted_chunks: [DeletedChunk] = []
         var recording_open = false
         var recorder_pid: Int32?
     }
 
     static func json(_ overview: RecordingOverview, controls: RecordedControls = RecordedControls(),
-                     events: RecordedEvents = RecordedEvents(events: []), activeRecorder: Int32? = nil) throws -> String {
+                     events: RecordedEvents = RecordedEvents(events: []), deletedChunks: [DeletedChunk] = [],
+                     activeRecorder: Int32? = nil) throws -> String {
         var value = JSONOverview(
             path: overview.path, camrec_version: overview.info.camrecVersion, host: overview.info.host,
             source: overview.info.source, source_recording: overview.info.sourceRecording,
@@ -199,6 +201,7 @@ enum OverviewFormatting {
         value.devices = controls.devices.map(ControlsFormatting.JSONDevice.init)
         value.controls = controls.readings.map { ControlsFormatting.JSONControl($0, info: overview.info) }
         value.events = events.events.map(EventsFormatting.JSONEvent.init)
+        value.deleted_chunks = deletedChunks
         value.recording_open = activeRecorder != nil
         value.recorder_pid = activeRecorder
         let encoder = JSONEncoder()

@@ -30,6 +30,8 @@ struct Record: ParsableCommand {
               camrec record -o demo.camrec --frames 90 --synthetic
               camrec record -o long.camrec --duration 10 --level 1
               camrec record -o faults.camrec --frames 60 --synthetic-drop-every 10 --synthetic-error-every 7
+              camrec record -d /dev/video0 -o hunt.camrec --ring 10s --post 5s --trigger-on error-buffer --trigger-on sequence-gap>=2
+              camrec record -d /dev/video0 -o soak.camrec --max-duration 10min --chunk-duration 5
             """)
 
     @Option(name: [.short, .customLong("output")], help: "The recording folder to create (NAME.camrec).")
@@ -128,6 +130,16 @@ struct Record: ParsableCommand {
                                valueName: "SPAN"))
     var cooldown: TimeSpan?
 
+    @Option(help: ArgumentHelp(
+        "Keep at most this much of committed chunks (KiB, MiB, GiB; a bare number is MiB): the oldest chunks are "
+            + "deleted, whole, and listed in the index's deleted_chunks. At least twice --chunk-size.", valueName: "SIZE"))
+    var maxSize: MemorySize?
+
+    @Option(help: ArgumentHelp(
+        "Keep only the newest buffers of this long (\(TimeSpan.rangeText)), plus up to one chunk (--chunk-duration): "
+            + "the oldest chunks are deleted, whole, and listed in the index's deleted_chunks.", valueName: "SPAN"))
+    var maxDuration: TimeSpan?
+
     static let maxEventsLimit = NumberLimit(option: "--max-events", atLeast: 1, unit: "events")
 
     @Flag(help: "Replace the output if it is an existing recording, once the new one holds its first buffer (a device that fails to start leaves it untouched).")
@@ -147,6 +159,10 @@ struct Record: ParsableCommand {
         if output.isEmpty { throw ValidationError("-o/--output needs a path, e.g. -o demo.camrec.") }
         try syntheticOptions.validate()
         try Self.maxEventsLimit.check(maxEvents)
+        if let maxSize, maxSize.bytes < 2 * chunkSize << 20 {
+            throw ValidationError("--max-size \(maxSize) is below twice --chunk-size (\(chunkSize) MiB): retention deletes whole "
+                                  + "chunks, so keep room for two; lower --chunk-size or raise --max-size.")
+        }
         if ring == nil && (post != nil || !triggerOn.isEmpty || maxEvents != nil || cooldown != nil) {
             throw ValidationError("--post, --trigger-on, --max-events and --cooldown go with --ring (e.g. --ring 10s --post 5s "
                                   + "--trigger-on error-buffer).")
@@ -235,6 +251,9 @@ struct Record: ParsableCommand {
         }
         options.chunkDurationNanoseconds = chunkNanoseconds
         options.requestToleranceNanoseconds = toleranceNanoseconds
+        if maxSize != nil || maxDuration != nil {
+            options.retention = RetentionPolicy(maxBytes: maxSize.map { Int64($0.bytes) }, maxDurationNanoseconds: maxDuration?.nanoseconds)
+        }
         if let ring {
             options.ring = RingOptions(capacity: ring.capacity, postNanoseconds: (post ?? Self.defaultPost).nanoseconds,
                                        conditions: triggerOn.map(\.condition), maxEvents: maxEvents,

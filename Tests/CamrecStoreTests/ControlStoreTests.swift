@@ -67,7 +67,7 @@ struct ControlStoreTests {
         let path = folder + "/controls.camrec"
         try record(at: path)
         let reader = try RecordingReader(path: path)
-        #expect(reader.index.schemaVersion == 3)
+        #expect(reader.index.schemaVersion == IndexSchema.currentVersion)
         let controls = try RecordedControls.load(from: reader.index)
         #expect(controls == expected)
         #expect(controls.changes.map(\.monotonicNanoseconds) == [5_000_000_123])
@@ -100,7 +100,7 @@ struct ControlStoreTests {
         #expect(readOnly.index.schemaVersion == 1)
         #expect(try RecordedControls.load(from: readOnly.index) == RecordedControls())
         let index = try RecordingIndex.open(path: recording + "/index.sqlite", readOnly: false)
-        #expect(index.schemaVersion == 3)
+        #expect(index.schemaVersion == IndexSchema.currentVersion)
         #expect(try index.database.scalar("SELECT COUNT(*) FROM controls") == 0)
         #expect(try index.database.scalar("SELECT COUNT(*) FROM devices") == 0)
         try index.insertDevice(facts)
