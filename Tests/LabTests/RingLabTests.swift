@@ -45,7 +45,7 @@ extension Lab {
         /// recorder.pid is there and it has had a second to stream).
         static func startRing(_ path: String, _ recording: String, trigger: String, seconds: Int) throws -> BackgroundProgram {
             let recorder = try BackgroundProgram([
-                CamrecExecutable.path, "record", "-d", "\(path):160x120:YUYV", "-o", recording, "--ring", "1s",
+                CamrecExecutable.path, "record", "-d", "\(path):320x180:YUYV", "-o", recording, "--ring", "1s",
                 "--post", "500ms", "--trigger-on", trigger, "--duration", "\(seconds)",
             ])
             let deadline = Date().addingTimeInterval(30)
