@@ -30,11 +30,12 @@ public final class RecorderLock {
             _ = close(directory)
             throw .io(operation: "create", path: path, errno: failure)
         }
-        guard flock(file, LOCK_EX | LOCK_NB) == 0 else {
-            let failure = errno
+        // A file system without flock (some network ones) still gets the pid; readers then ask
+        // whether that process lives.
+        if flock(file, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK {
             _ = close(file)
             _ = close(directory)
-            throw .io(operation: "lock (another recorder writes this recording?)", path: path, errno: failure)
+            throw .io(operation: "lock (another recorder writes this recording)", path: path, errno: EWOULDBLOCK)
         }
         let text = Array("\(getpid())\n".utf8)
         _ = text.withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
@@ -55,14 +56,19 @@ public final class RecorderLock {
         let file = open(recording + "/" + fileName, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { return nil }
         defer { _ = close(file) }
+        var lockedByOther = false
         if flock(file, LOCK_SH | LOCK_NB) == 0 {
             _ = flock(file, LOCK_UN)
             return nil
+        } else {
+            lockedByOther = errno == EWOULDBLOCK
         }
         var bytes = [UInt8](repeating: 0, count: 32)
         let count = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
         let text = String(decoding: bytes[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return Int32(text).flatMap { $0 > 0 ? $0 : nil }
+        guard let pid = Int32(text), pid > 0 else { return nil }
+        // Without flock, the process must at least still exist.
+        return lockedByOther || kill(pid, 0) == 0 || errno == EPERM ? pid : nil
     }
 }

@@ -87,6 +87,15 @@ struct RingRecordingTests {
         #expect(!FileManager.default.fileExists(atPath: path + "/ring"))
         #expect(!FileManager.default.fileExists(atPath: path + "/" + RecorderLock.fileName))
         #expect(reader.activeRecorder == nil)
+
+        // The events are in the chunks too: recover rebuilds them with the buffers.
+        try FileManager.default.removeItem(atPath: path + "/index.sqlite")
+        let report = try Recovery.recover(path: path)
+        #expect(report.losses.isEmpty)
+        #expect(report.buffers == expected.count)
+        let rebuilt = try RecordingReader(path: path)
+        #expect(try RecordedEvents.load(from: rebuilt.index) == events)
+        #expect(try StreamStatistics.load(from: rebuilt.index).allSatisfy { $0.driverDrops == 0 })
     }
 
     @Test("error buffers every 150 frames over 60 s: the recording holds exactly each window, buffer by buffer")
@@ -130,13 +139,15 @@ struct RingRecordingTests {
         var camera = Fixtures.cameraOptions(dropEvery: nil, errorEvery: nil)
         camera.reproducibleTimestamps = true
         camera.unpaced = false
-        camera.framesPerSecond = 100
-        var options = Fixtures.recorderOptions(path: path, frames: 150)
-        options.ring = RingOptions(capacity: .duration(nanoseconds: Self.second / 2), postNanoseconds: Self.second / 5)
+        camera.framesPerSecond = 30
+        var options = Fixtures.recorderOptions(path: path, frames: 1000)
+        options.frameLimit = nil
+        options.durationSeconds = 3
+        options.ring = RingOptions(capacity: .duration(nanoseconds: Self.second / 2), postNanoseconds: Self.second * 3 / 10)
         let triggers = TriggerRequest()
         options.triggers = triggers
         let fire = Thread {
-            Thread.sleep(forTimeInterval: 0.8)
+            Thread.sleep(forTimeInterval: 1.5)
             triggers.request(fromCommand: true, senderProcessID: 4242)
         }
         fire.start()
@@ -150,7 +161,8 @@ struct RingRecordingTests {
         let times = try reader.buffers().map { $0.metadata.timestamp.nanoseconds }
         #expect(times.min() ?? 0 >= event.windowStartNanoseconds)
         #expect(times.max() ?? .max <= event.windowEndNanoseconds)
-        // The ring was full (0.5 s at 100 fps: 51 frames of 3 streams) and the post window followed.
-        #expect(times.count >= 3 * 60)
+        // The ring was full (0.5 s) and the post window (0.3 s) followed; a loaded machine may skip frames
+        // at either end, so the span is checked with a frame or two to spare.
+        #expect((times.max() ?? 0) - (times.min() ?? 0) >= Self.second * 6 / 10)
     }
 }
