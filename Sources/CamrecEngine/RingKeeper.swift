@@ -9,7 +9,10 @@ import CamrecStore
 /// triggers beyond them (counted, and noted when the recording closes).
 ///
 /// Windows are decided on the buffers' own timestamps: a buffer is kept when its timestamp is at
-/// most the ring's duration before an event's time, or at most `postNanoseconds` after it.
+/// most the ring's duration before an event's time, or at most `postNanoseconds` after it. When the
+/// ring let no buffer go since the previous window (the driver delivered nothing in between, as
+/// in a long sequence gap), the new window starts where that one's last buffer is: the two are one
+/// continuous span, and the gap between them is the driver's, not a cut.
 /// Used by the write stage's thread only.
 final class RingKeeper {
     private let options: RingOptions
@@ -27,6 +30,11 @@ final class RingKeeper {
     private var ignoredByLimit = 0
     private var ignoredByCooldown = 0
     private var lastTrigger: String?
+    /// The newest timestamp saved into the recording, and whether the ring let a buffer go since: when
+    /// it did not, a new window continues the previous one (nothing between them was cut, so a
+    /// sequence gap there is the driver's own).
+    private var lastKeptTimestamp: Int64?
+    private var evictedSinceKept = false
 
     init(options: RingOptions, writer: RecordingWriter, spool: RingSpool, budget: MemoryBudget,
          counters: RecorderCounters) {
@@ -105,10 +113,11 @@ final class RingKeeper {
             ignoredByCooldown += 1
             return
         }
-        let windowStart: Int64 = switch options.capacity {
+        var windowStart: Int64 = switch options.capacity {
         case let .duration(nanoseconds): time.saturatingSubtracting(nanoseconds)
         case .bytes: min(spool.oldest?.timestampNanoseconds ?? time, time)
         }
+        if !evictedSinceKept, let lastKeptTimestamp { windowStart = min(windowStart, lastKeptTimestamp) }
         let windowEnd = time.saturatingAdding(options.postNanoseconds)
         events += 1
         let event = RecordingEvent(
@@ -126,6 +135,9 @@ final class RingKeeper {
     private func keep(_ buffer: EncodedBuffer) throws(StoreError) {
         try writer.append(buffer)
         counters.written(buffer)
+        let timestamp = buffer.metadata.timestamp.nanoseconds
+        lastKeptTimestamp = max(lastKeptTimestamp ?? timestamp, timestamp)
+        evictedSinceKept = false
     }
 
     /// Lets the buffers go that fell out of the ring.
@@ -142,6 +154,7 @@ final class RingKeeper {
 
     /// A buffer that leaves the ring unsaved gives back the index-row bytes it held in the budget.
     private func dropOldest() {
+        evictedSinceKept = true
         spool.dropOldest()
         budget.release(PipelineCosts.indexRowBytes, from: .commit)
     }

@@ -32,7 +32,9 @@ public struct RecordingEvent: Sendable, Codable, Equatable {
     public var timestampNanoseconds: Int64
     public var streamID: Int?
     public var sequence: UInt32?
-    /// The first and last buffer timestamps the window keeps, inclusive.
+    /// The first and last buffer timestamps the window keeps, inclusive. The start is the ring's
+    /// length before the trigger, or the previous window's last buffer when the ring let nothing go
+    /// in between (the windows are then one continuous span).
     public var windowStartNanoseconds: Int64
     public var windowEndNanoseconds: Int64
 

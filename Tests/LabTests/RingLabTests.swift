@@ -58,7 +58,7 @@ extension Lab {
             return recorder
         }
 
-        @Test("sequence gaps from percentage_of_dropped_buffers, set for 2 s mid-run, are the events")
+        @Test("sequence gaps from percentage_of_dropped_buffers, set to 80 for 2 s mid-run, are the events")
         func sequenceGapTriggersAtVividsDrops() throws {
             let path = try LabNodes.vividCapture()
             let device = try VideoDevice(path: path)
@@ -67,7 +67,7 @@ extension Lab {
             let recording = scratch.file("gaps.camrec")
             let recorder = try Self.startRing(path, recording, trigger: "sequence-gap", seconds: 8)
             let on = Self.monotonicNanoseconds()
-            try device.setControl("percentage_of_dropped_buffers", to: 50)
+            try device.setControl("percentage_of_dropped_buffers", to: 80)
             usleep(2_000_000)
             try device.setControl("percentage_of_dropped_buffers", to: 0)
             let off = Self.monotonicNanoseconds()
@@ -79,20 +79,30 @@ extension Lab {
             let events = info.events
             #expect(!events.isEmpty, "no event while vivid dropped half its frames for 2 s")
             #expect(events.allSatisfy { $0.trigger == "sequence-gap" })
-            // Only while the control was set (a frame dropped just before it was cleared shows at the next one).
-            for event in events {
-                #expect(event.timestampNs >= on && event.timestampNs <= off + 500_000_000,
-                        "event \(event.id) at \(event.timestampNs), drops from \(on) to \(off)")
+            // While the control was set, vivid skipped most frames: events there. (A frame dropped just before
+            // it was cleared shows at the next one. Under TCG on a busy host vivid's capture thread also falls
+            // behind now and then and skips a frame by itself: those are real gaps, and events too.)
+            func missing(_ event: EventJSON) -> Int64 {
+                Int64(event.detail.split(separator: " ").dropLast().last.map(String.init) ?? "") ?? 0
             }
+            let during = events.filter { $0.timestampNs >= on && $0.timestampNs <= off + 500_000_000 }
+            #expect(during.map(missing).reduce(0, +) >= 3, "during the drops: \(during.map(\.detail)); all: \(events.map(\.detail))")
             // Each event is a recorded buffer that follows a gap, and every gap inside a saved
             // window is an event: the events are the gaps.
             let frames = try recordedFrames(recording)
             #expect(!frames.isEmpty)
+            // Windows that overlap merge, as camrec merges them (the step between two merged windows is a cut).
+            var merged: [(start: Int64, end: Int64)] = []
+            for event in events.sorted(by: { $0.windowStartNs < $1.windowStartNs }) {
+                if let last = merged.indices.last, event.windowStartNs <= merged[last].end {
+                    merged[last].end = max(merged[last].end, event.windowEndNs)
+                } else {
+                    merged.append((event.windowStartNs, event.windowEndNs))
+                }
+            }
             var afterGaps: [Int64: Int64] = [:]
             for (previous, next) in zip(frames, frames.dropFirst()) where next.sequence > previous.sequence + 1 {
-                let inOneWindow = events.contains {
-                    $0.windowStartNs <= previous.timestampNs && next.timestampNs <= $0.windowEndNs
-                }
+                let inOneWindow = merged.contains { $0.start <= previous.timestampNs && next.timestampNs <= $0.end }
                 if inOneWindow { afterGaps[next.sequence] = next.sequence - previous.sequence - 1 }
             }
             #expect(Set(events.compactMap(\.sequence)) == Set(afterGaps.keys), "events \(events.map(\.detail))")
