@@ -4,9 +4,10 @@ import Foundation
 /// full (the recorder then records a drop of its own instead of stalling the driver);
 /// consumers wait until an element arrives or the queue is closed.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
-    // All state is guarded by `condition`.
+    // All state is guarded by `condition`. A taken element's slot is emptied at once: the queue
+    // must not keep what its consumer is done with (a sealed chunk's index rows, a frame's bytes).
     private let condition = NSCondition()
-    private var elements: [Element] = []
+    private var elements: [Element?] = []
     private var head = 0
     private var closed = false
     let capacity: Int
@@ -41,11 +42,14 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == elements.count && !closed { condition.wait() }
-        guard head < elements.count else { return nil }
-        let element = elements[head]
+        guard head < elements.count, let element = elements[head] else { return nil }
+        elements[head] = nil
         head += 1
         condition.broadcast()  // Wakes a producer waiting in push.
-        if head > 64 && head * 2 > elements.count {
+        if head == elements.count {
+            elements.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 64 && head * 2 > elements.count {
             elements.removeFirst(head)
             head = 0
         }

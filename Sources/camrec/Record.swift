@@ -81,11 +81,26 @@ struct Record: ParsableCommand {
     @Option(help: "Compression threads, \(Self.workersLimit.text) (default: one per core).")
     var workers: Int?
 
-    @Option(help: ArgumentHelp(
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
         "The most memory camrec may use while recording, \(Self.maxMemoryLimit.text) (a number with KiB, MiB or GiB; "
             + "a bare number is MiB). When the disk falls behind, buffers are dropped at capture (counted as recorder "
-            + "drops, with a note of why) rather than held beyond it.", valueName: "SIZE"))
-    var maxMemory = MemorySize(bytes: Self.defaultMaxMemory, text: "64MiB")
+            + "drops, with a note of why) rather than held beyond it. Default: $CAMREC_MAX_MEMORY if set, else 64MiB.",
+        valueName: "SIZE"))
+    var maxMemoryOption: MemorySize?
+
+    /// `--max-memory`, else `$CAMREC_MAX_MEMORY` (a board's own default, or a sanitizer run's), else 64 MiB.
+    var maxMemory: MemorySize {
+        get throws {
+            if let maxMemoryOption { return maxMemoryOption }
+            guard let text = ProcessInfo.processInfo.environment["CAMREC_MAX_MEMORY"], !text.isEmpty else {
+                return MemorySize(bytes: Self.defaultMaxMemory, text: "64MiB")
+            }
+            guard let size = MemorySize(argument: text) else {
+                throw ValidationError("CAMREC_MAX_MEMORY=\(text) is not a size; give e.g. CAMREC_MAX_MEMORY=128MiB, or unset it.")
+            }
+            return size
+        }
+    }
 
     @Option(help: "Roll chunks over at this size, \(Self.chunkSizeLimit.text).")
     var chunkSize: Int = 64
@@ -155,7 +170,7 @@ struct Record: ParsableCommand {
         try Self.workersLimit.check(workers)
         try Self.chunkSizeLimit.check(chunkSize)
         try Self.chunkDurationLimit.check(chunkDuration)
-        try Self.maxMemoryLimit.check(maxMemory.bytes >> 20)
+        try Self.maxMemoryLimit.check(try maxMemory.bytes >> 20)
         if output.isEmpty { throw ValidationError("-o/--output needs a path, e.g. -o demo.camrec.") }
         try syntheticOptions.validate()
         try Self.maxEventsLimit.check(maxEvents)
@@ -242,7 +257,7 @@ struct Record: ParsableCommand {
         options.compressionLevel = level
         if let workers { options.workers = workers }
         options.frameLimit = frames
-        options.maxMemoryBytes = maxMemory.bytes
+        options.maxMemoryBytes = try maxMemory.bytes
         options.durationSeconds = duration
         options.chunkSizeLimit = Int64(chunkSize) * (1 << 20)
         guard let chunkNanoseconds = nanoseconds(chunkDuration, per: 1e9),
@@ -312,7 +327,7 @@ struct Record: ParsableCommand {
                    + (summary.recorderDrops > 0 ? ", \(summary.recorderDrops) dropped by the recorder" : ""))
         func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
         printError("camrec: memory: pipeline held at most \(mebibytes(summary.memoryPeakBytes)) of its \(mebibytes(summary.memoryBudgetBytes)) MiB"
-                   + (summary.peakResidentBytes.map { "; peak resident \(mebibytes($0)) MiB of --max-memory \(mebibytes(Int64(maxMemory.bytes))) MiB" } ?? ""))
+                   + (summary.peakResidentBytes.map { "; peak resident \(mebibytes($0)) MiB of --max-memory \(mebibytes(Int64(options.maxMemoryBytes ?? 0))) MiB" } ?? ""))
         if keptPrevious {
             printError("camrec: nothing was captured, so the previous recording at \(summary.path) was kept as it was (--force replaces it only with a recording that holds a buffer)")
             return

@@ -26,4 +26,23 @@ struct MaxMemoryTests {
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("of --max-memory 1024.0 MiB"), "\(result.standardError)")
     }
+
+    /// Many small buffers make many index rows: each stage hand-off must let go of what it passed
+    /// on (the commit queue once kept the rows of up to 64 committed chunks: 126 MiB resident at
+    /// 1M buffers under the 64 MiB default). Unpaced, so it is as many rows as the machine makes.
+    @Test("a long recording of small buffers stays under the default ceiling")
+    func manySmallBuffersStayUnderTheDefaultCeiling() throws {
+        let folder = try CamrecBinary.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/many.camrec"
+        let result = try CamrecBinary.run(["record", "-o", path, "--synthetic", "--synthetic-unpaced",
+                                           "--synthetic-size", "16x16", "--frames", "60000"], timeout: 300)
+        #expect(result.status == 0, "\(result.standardError)")
+        // "camrec: memory: pipeline held at most 1.4 of its 31.5 MiB; peak resident 38.8 MiB of --max-memory 64.0 MiB"
+        let line = try #require(result.standardError.split(separator: "\n").first { $0.contains("peak resident") })
+        let words = line.split(separator: " ")
+        let peak = try #require(words.firstIndex(of: "resident").flatMap { Double(words[$0 + 1]) })
+        let ceiling = try #require(words.firstIndex(of: "--max-memory").flatMap { Double(words[$0 + 1]) })
+        #expect(peak <= ceiling, "\(line)")
+    }
 }

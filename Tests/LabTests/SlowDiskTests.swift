@@ -38,15 +38,15 @@ extension Lab {
             // to run it on time would look like starvation.
             let recordings = [
                 try BackgroundProgram([CamrecExecutable.path, "record", "--synthetic", "--synthetic-size", "320x180",
-                                       "--synthetic-fps", "5", "-o", synthetic, "--duration", "35", "--max-memory", "34MiB",
+                                       "--synthetic-fps", "5", "-o", synthetic, "--duration", "60", "--max-memory", "34MiB",
                                        "--workers", "1"]),
                 try BackgroundProgram([CamrecExecutable.path, "record", "-d", vividNode + ":320x180:YUYV",
-                                       "-o", vivid, "--duration", "35", "--workers", "1", "--buffers", "8"]),
+                                       "-o", vivid, "--duration", "60", "--workers", "1", "--buffers", "8"]),
             ]
             // VmHWM while they run (the kernel's own peak figure; read until each process is gone).
             var peaks = [0, 0]
             var statuses: [Int32?] = [nil, nil]
-            let deadline = Date().addingTimeInterval(150)
+            let deadline = Date().addingTimeInterval(300)
             while statuses.contains(where: { $0 == nil }) && Date() < deadline {
                 for (index, program) in recordings.enumerated() where statuses[index] == nil {
                     if let peak = Self.peakResidentBytes(of: program.pid) { peaks[index] = max(peaks[index], peak) }
