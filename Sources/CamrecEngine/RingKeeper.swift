@@ -35,6 +35,10 @@ final class RingKeeper {
     /// sequence gap there is the driver's own).
     private var lastKeptTimestamp: Int64?
     private var evictedSinceKept = false
+    /// The most buffers the ring may hold: each keeps its metadata in memory (`PipelineCosts.indexRowBytes`
+    /// of the budget), and the ring may take half the budget, so the pipeline always has room to move.
+    private let maxEntries: Int
+    private var limitedByMemory = false
 
     init(options: RingOptions, writer: RecordingWriter, spool: RingSpool, budget: MemoryBudget,
          counters: RecorderCounters) {
@@ -44,6 +48,7 @@ final class RingKeeper {
         self.budget = budget
         self.counters = counters
         detector = TriggerDetector(conditions: options.conditions)
+        maxEntries = max(1, budget.limit / 2 / PipelineCosts.indexRowBytes)
         streamNames = Dictionary(writer.streams.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         publish()
     }
@@ -57,7 +62,7 @@ final class RingKeeper {
             try keep(buffer)
         } else {
             try spool.push(buffer)
-            evict()
+            try evict()
         }
         let name = streamName(buffer.streamID)
         for fired in detector.inspect(buffer, streamName: name) { try fire(fired) }
@@ -140,8 +145,17 @@ final class RingKeeper {
         evictedSinceKept = false
     }
 
-    /// Lets the buffers go that fell out of the ring.
-    private func evict() {
+    /// Lets the buffers go that fell out of the ring, or that the memory budget has no room for.
+    private func evict() throws(StoreError) {
+        if spool.count > maxEntries {
+            while spool.count > maxEntries { dropOldest() }
+            if !limitedByMemory {
+                limitedByMemory = true
+                try writer.addNote(kind: .info, message: "Ring recording: the ring holds at most \(maxEntries) buffers within "
+                                   + "--max-memory (half the pipeline's budget of \(budget.limit >> 20) MiB, 512 bytes of metadata "
+                                   + "each); older buffers left it before --ring said. Raise --max-memory for a longer ring.")
+            }
+        }
         switch options.capacity {
         case let .duration(nanoseconds):
             guard let newest = newestTimestamp else { return }
