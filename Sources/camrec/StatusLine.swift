@@ -33,6 +33,8 @@ final class StatusLine {
             line += " (\(short))"
         }
         if let ring = progress.ring {
+            // A ring recording counts the buffers it saved into the recording, not those that passed through the ring.
+            if let range = line.range(of: " buffers ") { line.replaceSubrange(range, with: " saved   ") }
             line += String(format: "  ring %.0f%% (%.1f s, %.1f MB)", ring.fill * 100, ring.heldSeconds, Double(ring.heldBytes) / 1e6)
             line += ring.saving ? " saving" : ""
             line += "  events \(ring.events)"
