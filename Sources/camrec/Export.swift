@@ -104,6 +104,7 @@ struct Export: ParsableCommand {
     func run() throws {
         guard let fileType else { return }
         let reader = try RecordingReader(path: recording)
+        noteIfStillRecording(reader)
         let exporter = FrameExporter(reader: reader)
         let progress = ProgressLine(label: "export")
         defer { progress.finish() }
