@@ -83,7 +83,17 @@ struct ExtremeValueTests {
         NumericOption(command: "export", name: "--sequence", base: { recording, scratch in ["export", recording, "-o", scratch + "/w.mcap"] },
                       affixes: [("", ""), ("", "..5"), ("0..", "")], accepts: frameRanges),
         NumericOption(command: "export", name: "--level", base: { recording, scratch in ["export", recording, "-o", scratch + "/w.mcap"] }),
+        NumericOption(command: "import", name: "--fps", base: importRaw),
+        NumericOption(command: "import", name: "--level", base: importRaw),
+        NumericOption(command: "import", name: "--format", base: { recording, scratch in Array(importRaw(recording, scratch).dropLast(2)) },
+                      affixes: [("", "x16:YUYV"), ("16x", ":YUYV")]),
     ]
+
+    /// `import` of a 16x16 YUYV frame written into the scratch folder.
+    static let importRaw: @Sendable (String, String) -> [String] = { _, scratch in
+        FileManager.default.createFile(atPath: scratch + "/in.raw", contents: Data(repeating: 0x80, count: 512))
+        return ["import", scratch + "/in.raw", "-o", scratch + "/out.camrec", "--format", "16x16:YUYV"]
+    }
 
     /// Two buffers per stream of a 32x32 synthetic camera, made once for every case. It stays in
     /// the temporary folder (a few KiB): Swift Testing has no hook after the last case.
