@@ -1,5 +1,5 @@
 -- camrec index schema, version 5 (PRAGMA user_version = 5): ring and triggered recording, retention.
--- Migrates the previous version's index (applied once, after the version before it); never edited
+-- Migrates a version 4 index (applied once, after 004-topology.sql); never edited
 -- after release. Sources/CamrecStore/IndexSchema.swift embeds this text (a unit test checks they are identical).
 
 -- One row per trigger that saved a window of a ring recording (`record --ring`): what fired, when

@@ -1,5 +1,6 @@
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// Records a `FrameSource` into a recording folder, as five stages with a bounded hand-off
 /// between each:

@@ -91,6 +91,8 @@ final class WriteStage: Sendable {
                             try writer.addDevice(facts)
                         case let .controls(readings):
                             try writer.addControls(readings)
+                        case let .mediaGraph(graph):
+                            try writer.addMediaGraph(graph)
                         case let .failed(message):
                             try writer.addNote(kind: .error, message: message)
                             fail(message)

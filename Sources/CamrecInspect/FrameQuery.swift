@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// Which buffers `camrec frames` lists. Every condition is optional; they combine with AND.
 public struct FrameFilter: Sendable, Equatable {

@@ -50,6 +50,7 @@ public final class RecordingCommitter: @unchecked Sendable {
                     for note in sealed.notes { try index.insertNote(note) }
                     for device in sealed.devices { try index.insertDevice(device) }
                     for reading in sealed.controls { try index.insertControl(reading) }
+                    for graph in sealed.mediaGraphs { try index.insertMediaGraph(graph) }
                     for event in sealed.events { try index.insertEvent(event) }
                 }
             } catch {

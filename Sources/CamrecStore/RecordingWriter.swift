@@ -1,4 +1,5 @@
 import Foundation
+import V4L2Vocabulary
 
 /// Writes a recording folder: chunk files of zstd frames and the SQLite index that points into
 /// them. A chunk rolls over by size and by age; it is synced (fdatasync) before the index
@@ -60,6 +61,8 @@ public final class RecordingWriter {
     private var nextNoteID: Int64 = 1
     private var pendingDevices: [DeviceFacts] = []
     private var pendingControls: [ControlReading] = []
+    private var pendingMediaGraphs: [MediaGraph] = []
+    private var nextMediaGraphID = 1
     private var nextControlID: Int64 = 1
     private var pendingEvents: [RecordingEvent] = []
     private var closed = false
@@ -213,6 +216,16 @@ public final class RecordingWriter {
         pendingDevices.append(facts)
     }
 
+    /// Records a media device's graph (read at the start), in the chunk and the index; numbers it.
+    public func addMediaGraph(_ graph: MediaGraph) throws(StoreError) {
+        var numbered = graph
+        numbered.id = nextMediaGraphID
+        nextMediaGraphID += 1
+        let chunk = try openChunk()
+        try chunk.append(MetadataRecord.mediaGraph(numbered).encodedFrame())
+        pendingMediaGraphs.append(numbered)
+    }
+
     /// Records control values (a device's controls at the start, or changes seen while recording),
     /// in the chunk and the index; numbers them in the order they come.
     public func addControls(_ readings: [ControlReading]) throws(StoreError) {
@@ -251,11 +264,13 @@ public final class RecordingWriter {
         guard let chunk else { return }
         self.chunk = nil
         let sealed = SealedChunk(file: chunk, chunkID: chunkCount, buffers: pendingBuffers, notes: pendingNotes,
-                                 devices: pendingDevices, controls: pendingControls, events: pendingEvents)
+                                 devices: pendingDevices, controls: pendingControls, mediaGraphs: pendingMediaGraphs,
+                                 events: pendingEvents)
         pendingBuffers.removeAll()
         pendingNotes.removeAll()
         pendingDevices.removeAll()
         pendingControls.removeAll()
+        pendingMediaGraphs.removeAll()
         pendingEvents.removeAll()
         try handOff(.chunk(sealed))
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CamrecInspect
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 struct Frames: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -75,14 +76,7 @@ struct Frames: ParsableCommand {
             filter.sequences = (sequence.lower ?? Int64.min)...(sequence.upper ?? Int64.max)
         }
         if let time {
-            // The first timestamp comes from the index: the sums saturate rather than overflow.
-            let zero = try FrameQuery.firstTimestamp(of: reader) ?? 0
-            func timestamp(_ seconds: Double) -> Int64 {
-                zero.saturatingAdding(nanoseconds(seconds, per: 1e9) ?? (seconds < 0 ? .min : .max))
-            }
-            let lower = time.lower.map(timestamp) ?? Int64.min
-            let upper = time.upper.map(timestamp) ?? Int64.max
-            filter.timestamps = lower...max(lower, upper)
+            filter.timestamps = time.timestamps(from: try FrameQuery.firstTimestamp(of: reader) ?? 0)
         }
         if let event {
             let recorded = try RecordedEvents.load(from: reader.index)

@@ -226,7 +226,7 @@ struct Record: ParsableCommand {
         if arguments.isEmpty {
             source = SyntheticCamera(options: syntheticOptions.cameraOptions())
             printError("camrec: recording the synthetic camera" + (synthetic ? "" : " (no -d/--device given and no V4L2 capture node found)")
-                       + ": " + source.streams.map { "\($0.name) \($0.format.fourcc) \($0.format.width)x\($0.format.height)" }
+                       + ": " + source.streams.map { "\($0.name) \($0.format.pixelFormat) \($0.format.width)x\($0.format.height)" }
                            .joined(separator: ", "))
         } else {
             let captureMemory: V4L2CaptureSource.CaptureMemory = exportDevice.map { .dmabuf(exporterPath: $0) } ?? .mmap
@@ -245,7 +245,7 @@ struct Record: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
             printError("camrec: recording " + source.streams.map {
-                "\($0.device?.path ?? $0.name) as '\($0.name)' (\($0.format.fourcc) \($0.format.width)x\($0.format.height))"
+                "\($0.device?.path ?? $0.name) as '\($0.name)' (\($0.format.pixelFormat) \($0.format.width)x\($0.format.height))"
             }.joined(separator: ", "))
         }
         var options = Recorder.Options(outputPath: output)

@@ -1,4 +1,5 @@
 import CamrecStore
+import CamrecTestSupport
 import Foundation
 import Testing
 
@@ -11,25 +12,22 @@ struct TriggerCommandTests {
         let folder = try CamrecBinary.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/ring.camrec"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CamrecBinary.path)
-        process.arguments = ["record", "--synthetic", "-o", path, "--synthetic-size", "64x48", "--duration", "6",
-                             "--ring", "1s", "--post", "300ms"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try CamrecBinary.launchLock.withLock { try process.run() }
-        defer { if process.isRunning { process.terminate() } }
+        let process = try ChildProcess.start([CamrecBinary.path, "record", "--synthetic", "-o", path, "--synthetic-size",
+                                              "64x48", "--duration", "6", "--ring", "1s", "--post", "300ms"])
+        var reaped = false
+        defer { if !reaped { process.signal(SIGKILL); _ = process.reap() } }
         for _ in 0..<200 where RecorderLock.activeRecorder(of: path) == nil { usleep(50_000) }
-        try #require(RecorderLock.activeRecorder(of: path) == process.processIdentifier)
+        try #require(RecorderLock.activeRecorder(of: path) == process.pid)
         usleep(1_500_000)
 
         let trigger = try CamrecBinary.run(["trigger", path])
         #expect(trigger.status == 0, "\(trigger.standardError)")
-        #expect(trigger.standardOutput.contains("process \(process.processIdentifier)"))
+        #expect(trigger.standardOutput.contains("process \(process.pid)"))
         usleep(1_500_000)
-        kill(process.processIdentifier, SIGUSR1)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        process.signal(SIGUSR1)
+        let exit = process.reap()
+        reaped = true
+        #expect(exit.code == 0 && !exit.signalled)
 
         let reader = try RecordingReader(path: path)
         let events = try RecordedEvents.load(from: reader.index).events

@@ -26,7 +26,7 @@ final class ErrorMarkingSource: FrameSource, @unchecked Sendable {
         for index in buffers.indices where buffers[index].streamID == 1
             && errorSequences.contains(buffers[index].metadata.sequence) {
             buffers[index].metadata.status = .error
-            buffers[index].metadata.flags |= 0x40
+            buffers[index].metadata.flags.insert(.error)
         }
         return buffers
     }
