@@ -62,10 +62,12 @@ final class RingKeeper {
             try keep(buffer)
         } else {
             try spool.push(buffer)
-            try evict()
         }
+        // Triggers first, then eviction: a sequence gap's window reaches back to the buffer before
+        // the gap, which the ring still holds until this buffer's eviction.
         let name = streamName(buffer.streamID)
         for fired in detector.inspect(buffer, streamName: name) { try fire(fired) }
+        try evict()
         publish()
     }
 
@@ -122,6 +124,7 @@ final class RingKeeper {
         case let .duration(nanoseconds): time.saturatingSubtracting(nanoseconds)
         case .bytes: min(spool.oldest?.timestampNanoseconds ?? time, time)
         }
+        if let gapStart = fired.gapStartNanoseconds { windowStart = min(windowStart, gapStart) }
         if !evictedSinceKept, let lastKeptTimestamp { windowStart = min(windowStart, lastKeptTimestamp) }
         let windowEnd = time.saturatingAdding(options.postNanoseconds)
         events += 1
@@ -130,7 +133,8 @@ final class RingKeeper {
             timestampNanoseconds: time, streamID: fired.streamID, sequence: fired.sequence,
             windowStartNanoseconds: windowStart, windowEndNanoseconds: windowEnd)
         try writer.addEvent(event)
-        // The ring before the trigger joins the recording, oldest first.
+        // The ring before the trigger joins the recording, oldest first, from the window's start.
+        while let oldest = spool.oldest, oldest.timestampNanoseconds < windowStart { dropOldest() }
         while let buffer = try spool.takeOldest() { try keep(buffer) }
         postUntil = max(postUntil ?? windowEnd, windowEnd)
         lastEventTimestamp = time

@@ -14,6 +14,9 @@ struct TriggerDetector {
         /// On the buffers' clock; nil for a recorder drop (it has no buffer), which takes the
         /// newest buffer's time.
         var timestampNanoseconds: Int64?
+        /// For a sequence gap: the timestamp of the stream's buffer before the gap, which the
+        /// window keeps too, so the recording shows both sides of the gap.
+        var gapStartNanoseconds: Int64? = nil
     }
 
     let conditions: [TriggerCondition]
@@ -48,6 +51,7 @@ struct TriggerDetector {
                     let missing = DriverDrops.missing(after: previous, before: sequence)
                     if missing >= max(1, minimum) {
                         fire(.sequenceGap, "\(streamName) sequence \(sequence) after \(previous): \(missing) missing")
+                        fired[fired.count - 1].gapStartNanoseconds = lastTimestamp[stream]
                     }
                 }
             case .recorderDrop:

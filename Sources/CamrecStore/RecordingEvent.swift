@@ -33,8 +33,8 @@ public struct RecordingEvent: Sendable, Codable, Equatable {
     public var streamID: Int?
     public var sequence: UInt32?
     /// The first and last buffer timestamps the window keeps, inclusive. The start is the ring's
-    /// length before the trigger, or the previous window's last buffer when the ring let nothing go
-    /// in between (the windows are then one continuous span).
+    /// length before the trigger, or earlier: the buffer before a sequence gap, or the previous
+    /// window's last buffer when the ring let nothing go in between (one continuous span).
     public var windowStartNanoseconds: Int64
     public var windowEndNanoseconds: Int64
 
