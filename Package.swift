@@ -12,10 +12,13 @@ let package = Package(
         .library(name: "CamrecEngine", targets: ["CamrecEngine"]),
         .library(name: "CamrecInspect", targets: ["CamrecInspect"]),
         .library(name: "V4L2", targets: ["V4L2"]),
+        .library(name: "CamrecView", targets: ["CamrecView"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         // C and system-library targets.
@@ -36,8 +39,12 @@ let package = Package(
         .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2"]),
         .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2", "CPNG",
                                                       .product(name: "SystemPackage", package: "swift-system")]),
+        // The local web viewer (camrec view): JSON API and pages served from the binary.
+        .target(name: "CamrecView", dependencies: ["CamrecStore", "CamrecInspect",
+                                                   .product(name: "Hummingbird", package: "hummingbird"),
+                                                   .product(name: "NIOCore", package: "swift-nio")]),
         .executableTarget(name: "camrec", dependencies: [
-            "CamrecStore", "CamrecEngine", "CamrecInspect", "V4L2",
+            "CamrecStore", "CamrecEngine", "CamrecInspect", "CamrecView", "V4L2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
@@ -47,6 +54,7 @@ let package = Package(
         .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecEngine", "CamrecStore"]),
         .testTarget(name: "CamrecInspectTests", dependencies: ["CamrecInspect", "CamrecStore", "CamrecEngine"]),
         .testTarget(name: "CamrecCLITests", dependencies: ["CamrecStore"]),
+        .testTarget(name: "CamrecViewTests", dependencies: ["CamrecView", "CamrecStore", "CamrecInspect", "CamrecEngine"]),
         .testTarget(name: "LabTests", dependencies: ["V4L2", "CamrecStore", "CamrecEngine"]),
     ],
     swiftLanguageModes: [.v6]
