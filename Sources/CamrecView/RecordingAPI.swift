@@ -81,6 +81,43 @@ struct RecordingAPI {
         recording.timelines.map { $0.markers(limit: Self.markerLimit) }
     }
 
+    /// A recorder note placed on the buffer clock.
+    struct PlacedNote: Encodable {
+        var kind: String
+        var stream: String?
+        var sequence: UInt32?
+        var message: String
+        /// The named buffer's timestamp; without one, the note's wall-clock time moved onto the
+        /// monotonic clock by the recording's start (both were read together), kept within the
+        /// recording.
+        var timestamp_ns: Int64
+    }
+
+    /// The recorder's notes but its per-buffer drops (`markers` has those), on the timeline.
+    func notes() throws -> [PlacedNote] {
+        let range = recording.timeRange ?? 0...0
+        return try recording.withReader { reader in
+            let rows = try reader.index.database.prepare(
+                "SELECT kind, wall_ns, stream_id, sequence, message FROM notes WHERE kind != 'recorder_drop' ORDER BY id LIMIT 10000")
+            var notes: [PlacedNote] = []
+            while try rows.step() {
+                let streamID = rows.optionalInt64(2).map { Int($0) }
+                let sequence = rows.optionalInt64(3).map { UInt32(truncatingIfNeeded: $0) }
+                let timeline = recording.timelines.first { $0.streamID == streamID }
+                var timestamp: Int64?
+                if let timeline, let sequence, let index = timeline.sequences.firstIndex(where: { $0 >= sequence }) {
+                    timestamp = timeline.timestamps[index]
+                }
+                let wall = rows.int64(1)
+                let estimate = reader.info.startMonotonicNanoseconds.addingReportingOverflow(
+                    wall.subtractingReportingOverflow(reader.info.startWallNanoseconds).partialValue).partialValue
+                notes.append(PlacedNote(kind: rows.text(0), stream: timeline?.name, sequence: sequence, message: rows.text(4),
+                                        timestamp_ns: min(range.upperBound, max(range.lowerBound, timestamp ?? estimate))))
+            }
+            return notes
+        }
+    }
+
     struct Detail: Encodable {
         struct Plane: Encodable {
             var bytesused: UInt32

@@ -20,7 +20,7 @@ enum ViewerPage {
   #side { width: 360px; flex: none; }
   #frame-area { flex: 1; min-width: 0; }
   .images { display: flex; gap: 8px; flex-wrap: wrap; }
-  .image-box { flex: 1; min-width: 200px; }
+  .image-box { flex: 1; min-width: 200px; max-width: 640px; }
   .image-box canvas { width: 100%; image-rendering: pixelated; background: #000; display: block; }
   .image-box h3 { font-size: 12px; margin: 4px 0; font-weight: normal; color: #aaa; }
   #frame-title { font-size: 14px; margin: 4px 0; }

@@ -11,7 +11,7 @@ const canvas = $("timeline");
 const LANE = 26, PLOT = 44, GAP = 6, LEFT = 150, ROWS_BELOW = 2500;
 const colors = { buffer: "#5a8fd0", error: "#f05050", cancelled: "#c080f0", drop: "#f0a040", recorder: "#f0e040", note: "#80e0ff", psnr: "#ff7070" };
 let lanes = [];          // { rec, stream, y, summary, rows }
-let range = { from: 0, to: 1 }, whole = { from: 0, to: 1 };
+let range = { from: 0, to: 1 }, whole = { from: 0, to: 1 }, origin = 0;
 let selected = null;     // { rec, stream, sequence }
 let plane = null;        // null: RGB, else component index
 let fetchToken = 0;
@@ -25,7 +25,7 @@ async function getJSON(url) {
 
 function q(text) { return encodeURIComponent(text); }
 function ms(ns) { return (ns / 1e6).toFixed(3) + " ms"; }
-function seconds(ns) { return ((ns - whole.from) / 1e9).toFixed(6) + " s"; }
+function seconds(ns) { return ((ns - origin) / 1e9).toFixed(6) + " s"; }
 
 async function start() {
   try {
@@ -33,6 +33,7 @@ async function start() {
     $("title").textContent = view.recordings.map((r) => r.path).join("  vs  ");
     const markers = await Promise.all(view.recordings.map((_, index) => getJSON(`/api/r/${index}/markers`)));
     view.markers = markers;
+    view.notes = await Promise.all(view.recordings.map((_, index) => getJSON(`/api/r/${index}/notes`)));
     let first = Infinity, last = -Infinity;
     view.recordings.forEach((recording, rec) => {
       for (const stream of recording.streams) {
@@ -41,6 +42,7 @@ async function start() {
       }
     });
     if (!isFinite(first)) { first = 0; last = 1; }
+    origin = first;
     const pad = Math.max(1, (last - first) * 0.01);
     whole = { from: Math.floor(first - pad), to: Math.ceil(last + pad) };
     range = { ...whole };
@@ -165,6 +167,14 @@ function drawLane(g, lane, width) {
       const x = xOf(m.timestamp_ns);
       g.beginPath(); g.arc(x, y + LANE / 2, 3, 0, 7); g.fill();
     }
+  }
+  // Recorder notes: a cyan tick on the lane of their stream, or on every lane of the recording.
+  g.fillStyle = colors.note;
+  for (const note of (view.notes || [])[lane.rec] || []) {
+    if (note.stream != null && note.stream != lane.stream) continue;
+    if (note.timestamp_ns < range.from || note.timestamp_ns > range.to) continue;
+    const x = xOf(note.timestamp_ns);
+    g.beginPath(); g.moveTo(x - 4, y); g.lineTo(x + 4, y); g.lineTo(x, y + 6); g.fill();
   }
   if (selected && selected.rec == lane.rec && selected.stream == lane.stream && selected.timestamp != null) {
     const x = xOf(selected.timestamp);
@@ -498,9 +508,10 @@ function listNotes() {
   const list = $("notes");
   list.innerHTML = "";
   view.recordings.forEach((recording, rec) => {
-    for (const note of recording.notes) {
+    for (const note of view.notes[rec]) {
       const li = document.createElement("li");
-      li.textContent = `${view.recordings.length == 2 ? "#" + rec + " " : ""}${note.kind}: ${note.message}`;
+      li.textContent = `${view.recordings.length == 2 ? "#" + rec + " " : ""}${seconds(note.timestamp_ns)} ${note.kind}: ${note.message}`;
+      li.onclick = () => { const span = range.to - range.from; range = { from: note.timestamp_ns - span / 2, to: note.timestamp_ns + span / 2 }; scheduleRefresh(); };
       li.style.color = colors.note;
       list.append(li);
     }
@@ -545,7 +556,7 @@ view.layout = (rec, stream, t) => {
   const lane = lanes.find((l) => l.rec == rec && l.stream == stream);
   return lane ? { x: xOf(t), y: lane.y, left: LEFT, height: LANE } : null;
 };
-view.lanesWithRows = () => lanes.filter((lane) => lane.rows && lane.rows.length).length;
+view.rowsOnScreen = () => lanes.map((lane) => (lane.rows || []).length);
 view.psnrMarksDrawn = () => !view.diff ? 0 : view.diff.streams.reduce((n, s) => n + s.differences
   .filter((d) => d.timestamp_nanoseconds >= range.from && d.timestamp_nanoseconds <= range.to).length, 0);
 
