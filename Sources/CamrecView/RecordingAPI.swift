@@ -12,8 +12,6 @@ struct RecordingAPI {
     static let rowLimit = 20_000
     /// At most this many buckets per summary.
     static let bucketLimit = 8_192
-    /// At most this many markers of each kind per stream.
-    static let markerLimit = 50_000
 
     /// One buffer row, the columns of `frames --json` (and `missing_before` always).
     struct Row: Encodable {
@@ -78,7 +76,7 @@ struct RecordingAPI {
 
     /// The drop, error and recorder-drop markers of every stream.
     func markers() -> [StreamMarkers] {
-        recording.timelines.map { $0.markers(limit: Self.markerLimit) }
+        recording.markers
     }
 
     /// A recorder note placed on the buffer clock.

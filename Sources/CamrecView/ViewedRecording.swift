@@ -10,6 +10,8 @@ public final class ViewedRecording: @unchecked Sendable {
     /// What `camrec info --json` prints for it.
     public let overviewJSON: String
     let timelines: [StreamTimeline]
+    /// Every stream's drops and errors, found once: the page asks for them first, every time.
+    let markers: [StreamMarkers]
     private let reader: RecordingReader
     private let lock = NSLock()
 
@@ -19,7 +21,11 @@ public final class ViewedRecording: @unchecked Sendable {
         self.path = reader.path
         self.overviewJSON = overviewJSON
         timelines = try StreamTimeline.load(from: reader)
+        markers = timelines.map { $0.markers(limit: Self.markerLimit) }
     }
+
+    /// At most this many markers of each kind per stream.
+    static let markerLimit = 50_000
 
     /// Runs `body` with the reader, one caller at a time.
     func withReader<T>(_ body: (RecordingReader) throws -> T) throws -> T {

@@ -29,11 +29,14 @@ function seconds(ns) { return ((ns - origin) / 1e9).toFixed(6) + " s"; }
 
 async function start() {
   try {
+    view.timings = { script: performance.now() };
     view.recordings = await getJSON("/api/recordings");
     $("title").textContent = view.recordings.map((r) => r.path).join("  vs  ");
-    const markers = await Promise.all(view.recordings.map((_, index) => getJSON(`/api/r/${index}/markers`)));
-    view.markers = markers;
-    view.notes = await Promise.all(view.recordings.map((_, index) => getJSON(`/api/r/${index}/notes`)));
+    const indices = view.recordings.map((_, index) => index);
+    [view.markers, view.notes] = await Promise.all([
+      Promise.all(indices.map((index) => getJSON(`/api/r/${index}/markers`))),
+      Promise.all(indices.map((index) => getJSON(`/api/r/${index}/notes`)))]);
+    view.timings.markers = performance.now();
     let first = Infinity, last = -Infinity;
     view.recordings.forEach((recording, rec) => {
       for (const stream of recording.streams) {
@@ -98,6 +101,7 @@ async function refresh() {
   if (token != fetchToken) return;
   draw();
   if (view.firstPaintMs == null) view.firstPaintMs = performance.now();
+  if (view.timings && view.timings.paint == null) view.timings.paint = view.firstPaintMs;
 }
 
 let refreshTimer = null;
