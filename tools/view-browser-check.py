@@ -67,13 +67,16 @@ def refused(url):
     import urllib.request
     for path in ["api/r/1/markers", "api/r/-1/markers", "api/r/..%2F..%2Fetc/markers", "../../etc/passwd",
                  "api/r/0/frame/main/..%2F..%2F..%2Fetc%2Fpasswd", "api/r/0/frame/%2Fetc%2Fpasswd/1.png",
-                 "api/r/0/buffers?stream=/etc/passwd", "api/diff", "etc/passwd"]:
+                 "api/r/0/buffers?stream=/etc/passwd", "api/diff", "etc/passwd", "api/r/0/frame/main/99999.png",
+                 "api/r/0/buffer/main/99999"]:
         try:
             with urllib.request.urlopen(url + path, timeout=10) as response:
                 status, body = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read()
         check(status in (400, 404) and b"root:" not in body, f"/{path} is refused ({status})")
+        if path.startswith("api/"):
+            check(b'"error"' in body, f"/{path} says why it was refused ({body[:120]!r})")
 
 
 def browser():

@@ -24,6 +24,7 @@ struct ViewerRoutes: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: ErrorAnswers())
         router.get("/") { _, _ in Self.response(Data(ViewerPage.html.utf8), type: "text/html; charset=utf-8") }
         router.get("/viewer.js") { _, _ in Self.response(Data(ViewerScript.source.utf8), type: "text/javascript; charset=utf-8") }
         router.get("/api/recordings") { _, _ in
