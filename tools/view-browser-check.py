@@ -211,6 +211,14 @@ def single_recording(arguments, driver, figures):
         time.sleep(0.5)
         on_screen = driver.execute_script("return window.camrecView.rowsOnScreen()")
         check(on_screen and all(0 < n < 20 for n in on_screen), f"zoomed in, each lane draws a few single buffers ({on_screen})")
+        links = driver.execute_script("return window.camrecView.requestLinksDrawn")
+        check(links and links > 0, f"zoomed in, lines join the buffers of each request ({links})")
+        # ArrowDown goes to the buffer of the same request in the next stream.
+        request = driver.execute_script("return window.camrecView.shownDetail().request")
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_DOWN)
+        time.sleep(1)
+        moved = driver.execute_script("const d = window.camrecView.shownDetail(); return [d.stream, d.request]")
+        check(moved[0] != main and moved[1] == request, f"ArrowDown shows request {request} in the next stream ({moved})")
         driver.save_screenshot(os.path.join(arguments.screenshots, "timeline-zoomed.png"))
     finally:
         viewer.stop()

@@ -48,7 +48,7 @@ enum ViewerPage {
 <div id="timeline-box">
   <canvas id="timeline"></canvas>
   <div><span id="range"></span></div>
-  <div id="help">Wheel: zoom · drag: pan · double-click: whole recording · click a lane: show that buffer · ←/→: previous/next frame (Shift: 10) · ↑/↓: other stream</div>
+  <div id="help">Wheel: zoom · drag: pan · double-click: whole recording · click a lane: show that buffer · ←/→: previous/next frame (Shift: 10) · ↑/↓: the same request's buffer of the stream above/below</div>
 </div>
 <main>
   <div id="frame-area">

@@ -115,6 +115,7 @@ function draw() {
   const width = canvas.clientWidth;
   g.clearRect(0, 0, width, canvas.clientHeight);
   g.font = "11px system-ui, sans-serif";
+  drawRequests(g);
   for (const lane of lanes) drawLane(g, lane, width);
   if (view.recordings.length == 2) drawPSNR(g, width);
   $("range").textContent = `${seconds(range.from)} … ${seconds(range.to)}  (${ms(range.to - range.from)} on screen)`;
@@ -185,6 +186,31 @@ function drawLane(g, lane, width) {
     g.strokeStyle = "#fff"; g.strokeRect(x - 3, y + 1, 6, LANE - 2);
   }
   drawIntervals(g, lane, width, y + LANE);
+}
+
+// Zoomed in: a faint line joins the buffers of one request across the lanes of a recording.
+function drawRequests(g) {
+  const ends = new Map();
+  for (const lane of lanes) {
+    for (const row of lane.rows || []) {
+      const key = lane.rec + ":" + row.request;
+      const x = xOf(row.timestamp_ns), y = lane.y + LANE / 2;
+      const end = ends.get(key);
+      if (end) { end.points.push([x, y]); } else { ends.set(key, { points: [[x, y]] }); }
+    }
+  }
+  g.strokeStyle = "rgba(200, 200, 255, 0.35)";
+  g.lineWidth = 1;
+  let drawn = 0;
+  for (const { points } of ends.values()) {
+    if (points.length < 2) continue;
+    g.beginPath();
+    g.moveTo(points[0][0], points[0][1]);
+    for (const [x, y] of points.slice(1)) g.lineTo(x, y);
+    g.stroke();
+    drawn++;
+  }
+  view.requestLinksDrawn = drawn;
 }
 
 function drawIntervals(g, lane, width, top) {
@@ -461,8 +487,11 @@ async function stepStream(name) {
   const t = selected.timestamp;
   const rows = await getJSON(`/api/r/${selected.rec}/buffers?stream=${q(name)}&from=${Math.floor(t - 1e9)}&to=${Math.ceil(t + 1e9)}&limit=2000`);
   if (!rows.length) return;
-  let best = rows[0];
-  for (const row of rows) if (Math.abs(row.timestamp_ns - t) < Math.abs(best.timestamp_ns - t)) best = row;
+  // The buffer of the same request when the other stream has one, else the nearest in time.
+  let best = rows.find((row) => selected.detail && row.request == selected.detail.request) || rows[0];
+  if (!selected.detail || best.request != selected.detail.request) {
+    for (const row of rows) if (Math.abs(row.timestamp_ns - t) < Math.abs(best.timestamp_ns - t)) best = row;
+  }
   select(selected.rec, name, best.sequence);
 }
 
