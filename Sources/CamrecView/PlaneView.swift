@@ -26,6 +26,10 @@ enum PlaneView {
     static func greyscale(planes: [[UInt8]], stream: StreamDescription, component: Int) throws(ViewerError) -> RGBImage {
         let fourcc = stream.format.fourcc.description
         let width = Int(stream.format.width), height = Int(stream.format.height)
+        // Sizes come from the index: checked before they size anything.
+        guard (1...Self.largestSide).contains(width), (1...Self.largestSide).contains(height) else {
+            throw .failed("the index gives a \(width)x\(height) frame; plane views go up to \(Self.largestSide) on a side")
+        }
         let count = componentCount(fourcc: fourcc)
         guard (0..<count).contains(component) else {
             throw .badRequest(count == 0
@@ -69,8 +73,15 @@ enum PlaneView {
         return try sampled(payload, width: (width + 1) / 2, height: height, fourcc: fourcc) { x, y in y * stride + x * 4 + offset }
     }
 
+    /// The longest side a plane view is made for (V4L2 drivers stop at 16384 too).
+    static let largestSide = 16_384
+
     private static func sampled(_ payload: [UInt8], width: Int, height: Int, fourcc: String,
                                 at position: (Int, Int) -> Int) throws(ViewerError) -> RGBImage {
+        // The last sample's position says whether the payload holds them all, before allocating.
+        guard position(width - 1, height - 1) < payload.count else {
+            throw .failed("the \(fourcc) buffer holds \(payload.count) bytes, too few for its \(width)x\(height) component")
+        }
         var samples = [UInt8](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {

@@ -114,12 +114,15 @@ struct StreamTimeline: Sendable {
         guard buckets > 0, end > start else { return [] }
         let span = Double(end) - Double(start)
         var result = (0..<buckets).map { index in
-            TimelineBucket(start: start.addingReportingOverflow(Int64(span * Double(index) / Double(buckets))).partialValue)
+            // span reaches 2^64 for from=Int64.min, to=Int64.max: converted only when it fits.
+            let offset = Int64(exactly: (span * Double(index) / Double(buckets)).rounded(.down)) ?? Int64.max
+            return TimelineBucket(start: start.addingReportingOverflow(offset).overflow ? Int64.max : start + offset)
         }
         var index = firstIndex(atOrAfter: start)
         while index < timestamps.count, timestamps[index] < end {
             let timestamp = timestamps[index]
-            // (timestamp - start) / span < 1, so the bucket is in range; clamped for rounding.
+            // 0 <= (timestamp - start) / span < 1 and span > 0: a finite number below `buckets`;
+            // clamped for rounding.
             let bucket = min(buckets - 1, max(0, Int((Double(timestamp) - Double(start)) / span * Double(buckets))))
             result[bucket].buffers += 1
             switch statuses[index] {

@@ -60,6 +60,23 @@ import Testing
         }
     }
 
+    @Test func summaryOfTheWidestWindowDoesNotTrap() throws {
+        let path = try Self.recording()
+        let viewed = try ViewedRecording(path: path, overviewJSON: "{}")
+        let reader = try RecordingReader(path: path)
+        let stream = try #require(reader.streams.first)
+        let summary = try RecordingAPI(recording: viewed).summary(stream: stream.name, from: .min, to: .max, buckets: 8192)
+        #expect(summary.buffers == (try FrameQuery.run(FrameFilter(streamID: stream.id), on: reader)).count)
+        #expect(summary.buckets.first?.start == .min)
+        #expect(zip(summary.buckets, summary.buckets.dropFirst()).allSatisfy { $0.start <= $1.start })
+        #expect(throws: ViewerError.self) {
+            try RecordingAPI(recording: viewed).summary(stream: stream.name, from: 5, to: 5, buckets: 10)
+        }
+        #expect(throws: ViewerError.self) {
+            try RecordingAPI(recording: viewed).summary(stream: stream.name, from: 0, to: 5, buckets: 0)
+        }
+    }
+
     @Test func bufferRowsAreFramesRowsWithinTheWindow() throws {
         let path = try Self.recording()
         let viewed = try ViewedRecording(path: path, overviewJSON: "{}")
