@@ -70,7 +70,9 @@ struct View: ParsableCommand {
             }
         }
         if let error = outcome.wait() {
-            throw CommandFailure("the viewer could not serve on \(host):\(port): \(error)")
+            throw CommandFailure("the viewer could not listen on \(host):\(port): \(error). Give --listen an address "
+                                 + "of this machine (127.0.0.1, ::1, 0.0.0.0 for every interface) and a --port nothing else "
+                                 + "uses, or --port 0 for a free one.")
         }
     }
 }
