@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // camrec: a record-and-replay frame recorder for Linux V4L2 cameras.
-// Dependencies point one way: camrec -> CamrecEngine/CamrecInspect -> CamrecStore and V4L2 -> C targets.
+// Dependencies point one way: camrec -> CamrecEngine/CamrecInspect -> CamrecStore and V4L2 -> C targets,
+// and everything Swift -> V4L2Vocabulary (plain V4L2 values, no dependencies).
 import PackageDescription
 
 let package = Package(
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "CamrecEngine", targets: ["CamrecEngine"]),
         .library(name: "CamrecInspect", targets: ["CamrecInspect"]),
         .library(name: "V4L2", targets: ["V4L2"]),
+        .library(name: "V4L2Vocabulary", targets: ["V4L2Vocabulary"]),
         .library(name: "CamrecView", targets: ["CamrecView"]),
     ],
     dependencies: [
@@ -33,32 +35,38 @@ let package = Package(
                        providers: [.apt(["libv4l-dev"])]),
 
         // Swift modules.
-        .target(name: "V4L2", dependencies: ["CV4L2", .product(name: "SystemPackage", package: "swift-system")]),
+        // The values both sides speak (formats, buffer metadata, controls): no dependencies at all,
+        // so the store can use them and tools/fuzz can compile them with swiftc alone.
+        .target(name: "V4L2Vocabulary"),
+        .target(name: "V4L2", dependencies: ["CV4L2", "V4L2Vocabulary", .product(name: "SystemPackage", package: "swift-system")]),
         // No SystemPackage here: tools/fuzz compiles the store alone with swiftc (libFuzzer).
-        .target(name: "CamrecStore", dependencies: ["CZstd", "CSQLite"]),
-        .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2"]),
-        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "CV4LConvert", "CV4L2", "CPNG",
+        .target(name: "CamrecStore", dependencies: ["V4L2Vocabulary", "CZstd", "CSQLite"]),
+        .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2", "V4L2Vocabulary"]),
+        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "V4L2Vocabulary", "CZstd", "CV4LConvert", "CV4L2", "CPNG",
                                                       .product(name: "SystemPackage", package: "swift-system")]),
         // The local web viewer (camrec view): JSON API and pages served from the binary.
-        .target(name: "CamrecView", dependencies: ["CamrecStore", "CamrecInspect",
+        .target(name: "CamrecView", dependencies: ["CamrecStore", "CamrecInspect", "V4L2Vocabulary",
                                                    .product(name: "Hummingbird", package: "hummingbird"),
                                                    .product(name: "NIOCore", package: "swift-nio")],
                 // Optimised in debug builds too: the timeline summarises up to a million buffers per
                 // zoom step, about ten times slower unoptimised (first paint of 1M buffers over a second).
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .executableTarget(name: "camrec", dependencies: [
-            "CamrecStore", "CamrecEngine", "CamrecInspect", "CamrecView", "V4L2",
+            "CamrecStore", "CamrecEngine", "CamrecInspect", "CamrecView", "V4L2", "V4L2Vocabulary",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
 
         // Tests. LabTests need real V4L2 drivers and run inside the qemu lab (tools/v4l2-lab).
-        .testTarget(name: "CamrecStoreTests", dependencies: ["CamrecStore"]),
-        .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecEngine", "CamrecStore"]),
-        .testTarget(name: "CamrecInspectTests", dependencies: ["CamrecInspect", "CamrecStore", "CamrecEngine"]),
-        .testTarget(name: "CamrecCLITests", dependencies: ["CamrecStore"]),
-        .testTarget(name: "CamrecViewTests", dependencies: ["CamrecView", "CamrecStore", "CamrecInspect", "CamrecEngine"]),
-        .testTarget(name: "LabTests", dependencies: ["V4L2", "CamrecStore", "CamrecEngine"]),
+        .testTarget(name: "V4L2VocabularyTests", dependencies: ["V4L2Vocabulary"]),
+        // Spawning programs from tests without Foundation's Process (see ChildProcess).
+        .target(name: "CamrecTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CamrecStoreTests", dependencies: ["CamrecTestSupport", "CamrecStore", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecTestSupport", "CamrecEngine", "CamrecStore", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecInspectTests", dependencies: ["CamrecTestSupport", "CamrecInspect", "CamrecStore", "CamrecEngine", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecCLITests", dependencies: ["CamrecTestSupport", "CamrecStore", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecViewTests", dependencies: ["CamrecTestSupport", "CamrecView", "CamrecStore", "CamrecInspect", "CamrecEngine"]),
+        .testTarget(name: "LabTests", dependencies: ["V4L2", "V4L2Vocabulary", "CamrecStore", "CamrecEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

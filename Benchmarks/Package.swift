@@ -29,6 +29,7 @@ let package = Package(
                     "CZstdBench",
                     .product(name: "CamrecStore", package: camrec),
                     .product(name: "CamrecEngine", package: camrec),
+                    .product(name: "V4L2Vocabulary", package: camrec),
                 ],
                 path: "Support/StoreBenchSupport"),
         // The package-benchmark suite (Benchmarks/<Name>/<Name>.swift, found by the plugin).
@@ -48,6 +49,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "CamrecStore", package: camrec),
                 .product(name: "CamrecInspect", package: camrec),
+                .product(name: "V4L2Vocabulary", package: camrec),
             ],
             path: "Benchmarks/InspectBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),

@@ -49,7 +49,7 @@ final class CaptureStage {
         var bufferID: Int64 = 0
         var perStream: [Int: Int] = [:]
         var lastSequence: [Int: UInt32] = [:]
-        var encodings = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, PlaneEncoding(for: $0.format.fourcc)) })
+        var encodings = Dictionary(uniqueKeysWithValues: streams.map { ($0.id, PlaneEncoding(for: $0.format.pixelFormat)) })
         let started = MonotonicClock.nanoseconds()
         var lastProgress = started
         var stopReason = "stopped"
@@ -60,6 +60,7 @@ final class CaptureStage {
         }
         for note in options.startNotes { put(.note(kind: .info, streamID: nil, sequence: nil, message: note)) }
         for facts in source.deviceFacts { put(.device(facts)) }
+        for graph in source.mediaGraphs { put(.mediaGraph(graph)) }
         let startControls = source.startControls
         if !startControls.isEmpty { put(.controls(startControls)) }
         do {
@@ -111,7 +112,7 @@ final class CaptureStage {
                 let stream = captured.streamID
                 if encodings[stream] == nil, let added = source.streams.first(where: { $0.id == stream }) {
                     // A stream the source announced mid-recording (a decoder's resolution change).
-                    encodings[stream] = PlaneEncoding(for: added.format.fourcc)
+                    encodings[stream] = PlaneEncoding(for: added.format.pixelFormat)
                     put(.stream(added))
                 }
                 if let limit = options.frameLimit, (perStream[stream] ?? 0) >= limit {

@@ -1,5 +1,6 @@
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// The recorder's compress stage: worker threads that encode each plane straight from the
 /// source's buffer, hand the buffer back to the source (VIDIOC_QBUF) at once, and pass the frames

@@ -1,6 +1,7 @@
 import CamrecStore
 import V4L2
 import Foundation
+import V4L2Vocabulary
 
 /// A control of a capture node with the value read from it and when: at the start of a
 /// recording, or after V4L2_EVENT_CTRL said it changed. Becomes a `ControlReading` row once its
@@ -24,16 +25,7 @@ struct ControlSample: Sendable {
     }
 
     func reading(streamID: Int, event: ControlReading.Event) -> ControlReading {
-        let stored: ControlReading.Value? = switch value {
-        case .integer(let number)?: .integer(number)
-        case .text(let text)?: .text(text)
-        case .bytes(let bytes)?: .bytes(Data(bytes))
-        case nil: nil
-        }
-        return ControlReading(
-            streamID: streamID, event: event, monotonicNanoseconds: monotonicNanoseconds, controlID: control.id,
-            name: control.name, key: control.key, type: control.type.rawValue, typeName: control.type.description,
-            value: stored, minimum: control.minimum, maximum: control.maximum, step: control.step,
-            defaultValue: control.defaultValue, flags: control.flags)
+        ControlReading(streamID: streamID, event: event, monotonicNanoseconds: monotonicNanoseconds, control: control,
+                       value: value)
     }
 }

@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// Where the replayer sends recorded buffers: a V4L2 output, M2M or ISP input node, or the null
 /// sink. One sink takes one recorded stream.
@@ -21,11 +22,11 @@ public struct ReplayFrame: Sendable {
     public var streamID: Int
     /// The recorded metadata; on a second and later loop the timestamp is shifted by whole loops
     /// so timestamps keep increasing.
-    public var metadata: BufferMetadata
+    public var metadata: FrameMetadata
     /// The recorded bytes of each plane (bytesused bytes each).
     public var planes: [[UInt8]]
 
-    public init(streamID: Int, metadata: BufferMetadata, planes: [[UInt8]]) {
+    public init(streamID: Int, metadata: FrameMetadata, planes: [[UInt8]]) {
         self.streamID = streamID
         self.metadata = metadata
         self.planes = planes

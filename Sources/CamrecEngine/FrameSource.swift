@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// Where the recorder gets buffers from: the synthetic camera, or one or more V4L2 capture
 /// nodes. A source owns its buffers; the recorder hands each one back with `CapturedBuffer.release`
@@ -27,6 +28,8 @@ public protocol FrameSource: AnyObject, Sendable {
     func stop()
     /// The driver and kernel behind each stream that comes from a device.
     var deviceFacts: [DeviceFacts] { get }
+    /// The graph of each media controller the source's nodes belong to, read now (before streaming).
+    var mediaGraphs: [MediaGraph] { get }
     /// Every control of each device with its value before streaming started.
     var startControls: [ControlReading] { get }
     /// Controls someone changed while recording (V4L2_EVENT_CTRL) since the last call, in order;
@@ -38,13 +41,13 @@ public protocol FrameSource: AnyObject, Sendable {
 /// `release` is called.
 public struct CapturedBuffer: @unchecked Sendable {
     public var streamID: Int
-    public var metadata: BufferMetadata
+    public var metadata: FrameMetadata
     /// The payload of each plane: `bytesUsed` bytes from the start of the plane.
     public var planeBytes: [UnsafeRawBufferPointer]
     /// Hands the buffer back to its source (VIDIOC_QBUF); called exactly once, from any thread.
     public var release: @Sendable () -> Void
 
-    public init(streamID: Int, metadata: BufferMetadata, planeBytes: [UnsafeRawBufferPointer],
+    public init(streamID: Int, metadata: FrameMetadata, planeBytes: [UnsafeRawBufferPointer],
                 release: @escaping @Sendable () -> Void) {
         self.streamID = streamID
         self.metadata = metadata
@@ -62,6 +65,7 @@ extension FrameSource {
 
     /// A source without devices (the synthetic camera) has no driver and no controls.
     public var deviceFacts: [DeviceFacts] { [] }
+    public var mediaGraphs: [MediaGraph] { [] }
     public var startControls: [ControlReading] { [] }
     public func takeControlChanges() -> [ControlReading] { [] }
 }

@@ -2,6 +2,7 @@ import CamrecStore
 import Foundation
 import Synchronization
 import V4L2
+import V4L2Vocabulary
 
 /// A `FrameSource` over the capture queue of an M2M node (a 1:1 processor, an encoder, a
 /// stateful or stateless decoder) whose output queue a replay feeds through a `V4L2OutputSink`
@@ -31,10 +32,10 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
         /// The capture format; nil parts keep the device's choice.
         public var format: V4L2CaptureSource.RequestedFormat?
         /// For decoders: the raw format to ask for when the decoder offers it.
-        public var preferredPixelFormat: FourCC?
+        public var preferredPixelFormat: PixelFormat?
         public var bufferCount: Int
 
-        public init(format: V4L2CaptureSource.RequestedFormat? = nil, preferredPixelFormat: FourCC? = nil, bufferCount: Int = 4) {
+        public init(format: V4L2CaptureSource.RequestedFormat? = nil, preferredPixelFormat: PixelFormat? = nil, bufferCount: Int = 4) {
             self.format = format
             self.preferredPixelFormat = preferredPixelFormat
             self.bufferCount = bufferCount
@@ -127,7 +128,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
         var wanted = current
         var why: String
         if let requested = options.format {
-            wanted.pixelFormat = requested.fourcc.map { PixelFormat(rawValue: $0.rawValue) } ?? current.pixelFormat
+            wanted.pixelFormat = requested.fourcc ?? current.pixelFormat
             wanted.width = requested.width ?? current.width
             wanted.height = requested.height ?? current.height
             wanted.planes = []
@@ -159,7 +160,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
                 why = announced == nil ? "the decoder's default raw format" : "the format the decoder announced after parsing the stream"
                 if let preferred = options.preferredPixelFormat {
                     var candidate = wanted
-                    candidate.pixelFormat = PixelFormat(rawValue: preferred.rawValue)
+                    candidate.pixelFormat = preferred
                     candidate.planes = []
                     if let tried = try? queue.tryFormat(candidate), tried.pixelFormat == candidate.pixelFormat {
                         wanted = candidate
@@ -188,14 +189,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
         let id = state.streams.count + 1
         state.streams.append(StreamDescription(
             id: id, name: id == 1 ? "capture" : "capture-\(id)", kind: format.bufferType.isMeta ? .meta : .video,
-            format: StreamFormat(bufferType: format.bufferType.rawValue, fourcc: FourCC(rawValue: format.pixelFormat.rawValue),
-                                 width: format.width, height: format.height, field: format.field.rawValue,
-                                 colorspace: format.colorspace, ycbcrEncoding: format.ycbcrEncoding,
-                                 quantization: format.quantization, transferFunction: format.transferFunction,
-                                 flags: format.flags,
-                                 planes: format.planes.map { PlaneFormat(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) }),
-            device: DeviceIdentity(path: session.device.path, driver: session.device.info.driver, card: session.device.info.card,
-                                   busInfo: session.device.info.busInfo)))
+            format: format, device: session.device.identity))
         state.configured = true
     }
 
@@ -369,7 +363,7 @@ public final class M2MCaptureSource: FrameSource, @unchecked Sendable {
             views.append(plane.prefix(used))
         }
         let index = dequeued.index
-        return CapturedBuffer(streamID: streamID, metadata: V4L2CaptureNode.bufferMetadata(metadata), planeBytes: views,
+        return CapturedBuffer(streamID: streamID, metadata: metadata, planeBytes: views,
                               release: { [self] in requeue(index: index) })
     }
 

@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// One captured buffer on its way to a compression worker, with the bytes the capture stage
 /// reserved for it in the memory budget.
@@ -24,6 +25,8 @@ enum OrderedItem: Sendable {
     case device(DeviceFacts)
     /// Control values at the start, or changes while recording.
     case controls([ControlReading])
+    /// A media device's graph at the start.
+    case mediaGraph(MediaGraph)
     case failed(String)
 }
 

@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// Groups buffers of several streams into requests by evidence, in capture order: a buffer
 /// joins an open request that has no buffer of its stream yet and has the same sequence and
@@ -25,7 +26,7 @@ struct RequestGrouper {
     }
 
     /// The request `buffer` belongs to, and how it got there.
-    mutating func assign(streamID: Int, metadata: BufferMetadata) -> RequestAssignment {
+    mutating func assign(streamID: Int, metadata: FrameMetadata) -> RequestAssignment {
         let timestamp = metadata.timestamp.nanoseconds
         if let index = open.lastIndex(where: {
             !$0.streams.contains(streamID) && $0.sequence == metadata.sequence && $0.timestampNanoseconds == timestamp

@@ -1,5 +1,6 @@
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// The built-in camera: one simulated sensor giving a full-size NV12 "main" stream, a small
 /// YUYV "preview" stream of the same moments and a small metadata stream, so `camrec record`
@@ -41,10 +42,6 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
     }
 
     public static let metadataSize = 64
-    /// V4L2_BUF_FLAG_ERROR.
-    static let errorFlag: UInt32 = 0x40
-    /// V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC | V4L2_BUF_FLAG_TSTAMP_SRC_EOF (0) | V4L2_BUF_FLAG_DONE is not set on dequeue.
-    static let timestampFlags: UInt32 = 0x2000
 
     public let streams: [StreamDescription]
     public let sourceDescription = "synthetic camera"
@@ -62,22 +59,22 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
         self.options = options
         let main = StreamDescription(
             id: 1, name: "main", kind: .video,
-            format: StreamFormat(bufferType: 1, fourcc: FourCC(rawValue: 0x3231_564E), width: options.mainWidth,
-                                 height: options.mainHeight, field: 1, colorspace: 8,
-                                 planes: [PlaneFormat(bytesPerLine: options.mainWidth,
+            format: VideoFormat(bufferType: .videoCapture, pixelFormat: .nv12, width: options.mainWidth,
+                                 height: options.mainHeight, field: .none, colorspace: 8,
+                                 planes: [PlaneLayout(bytesPerLine: options.mainWidth,
                                                       sizeImage: options.mainWidth * options.mainHeight * 3 / 2)]))
         let preview = StreamDescription(
             id: 2, name: "preview", kind: .video,
-            format: StreamFormat(bufferType: 1, fourcc: options.previewFormat.fourcc, width: options.previewWidth,
-                                 height: options.previewHeight, field: 1, colorspace: 8,
-                                 planes: [PlaneFormat(bytesPerLine: options.previewWidth * options.previewFormat.bytesPerPixel,
+            format: VideoFormat(bufferType: .videoCapture, pixelFormat: options.previewFormat.fourcc, width: options.previewWidth,
+                                 height: options.previewHeight, field: .none, colorspace: 8,
+                                 planes: [PlaneLayout(bytesPerLine: options.previewWidth * options.previewFormat.bytesPerPixel,
                                                       sizeImage: options.previewWidth * options.previewHeight
                                                           * options.previewFormat.bytesPerPixel)]))
         let metadata = StreamDescription(
             id: 3, name: "meta", kind: .meta,
-            format: StreamFormat(bufferType: 13, fourcc: FourCC(rawValue: 0x444D_5343), width: 0, height: 0, field: 0,
+            format: VideoFormat(bufferType: .metaCapture, pixelFormat: PixelFormat(rawValue: 0x444D_5343), width: 0, height: 0, field: .any,
                                  colorspace: 0,
-                                 planes: [PlaneFormat(bytesPerLine: 0, sizeImage: UInt32(Self.metadataSize))]))
+                                 planes: [PlaneLayout(bytesPerLine: 0, sizeImage: UInt32(Self.metadataSize))]))
         streams = [main, preview, metadata]
         pools = streams.map { BufferPool(count: options.buffersPerStream, size: Int($0.format.planes[0].sizeImage)) }
         // Sensor noise: a table longer than a frame, read from a different place each frame, so
@@ -150,10 +147,10 @@ public final class SyntheticCamera: FrameSource, @unchecked Sendable {
             }
             let error = isError && index == 0
             let size = UInt32(bytes.count)
-            let metadata = BufferMetadata(
+            let metadata = FrameMetadata(
                 status: error ? .error : .ok, sequence: frame,
-                timestamp: Timestamp(nanoseconds: timestamp, clock: .monotonic),
-                flags: Self.timestampFlags | (error ? Self.errorFlag : 0), field: stream.kind == .meta ? 0 : 1,
+                timestamp: BufferTimestamp(nanoseconds: timestamp, clock: .monotonic),
+                flags: error ? [.timestampMonotonic, .error] : .timestampMonotonic, field: stream.kind == .meta ? .any : .none,
                 planes: [PlaneMetadata(bytesUsed: size, dataOffset: 0, length: size)])
             result.append(CapturedBuffer(streamID: stream.id, metadata: metadata,
                                          planeBytes: [UnsafeRawBufferPointer(bytes)],
@@ -322,6 +319,6 @@ public enum SyntheticPreviewFormat: String, Sendable, CaseIterable {
     case yuyv
     case rgb24 = "rgb3"
 
-    var fourcc: FourCC { self == .yuyv ? FourCC(rawValue: 0x5659_5559) : FourCC(rawValue: 0x3342_4752) }
+    var fourcc: PixelFormat { self == .yuyv ? .yuyv : .rgb24 }
     var bytesPerPixel: UInt32 { self == .yuyv ? 2 : 3 }
 }

@@ -1,6 +1,7 @@
 import CamrecStore
 import Synchronization
 import V4L2
+import V4L2Vocabulary
 
 /// One capture node of a `V4L2CaptureSource`: its device, queue, buffers and the lock that
 /// serialises queue operations between the polling thread (VIDIOC_DQBUF) and the threads that
@@ -112,7 +113,7 @@ final class V4L2CaptureNode: @unchecked Sendable {
         let current = try queue.currentFormat()
         guard let requested else { return current }
         var wanted = VideoFormat(bufferType: queue.type,
-                                 pixelFormat: requested.fourcc.map { PixelFormat(rawValue: $0.rawValue) } ?? current.pixelFormat)
+                                 pixelFormat: requested.fourcc ?? current.pixelFormat)
         if !queue.type.isMeta {
             wanted.width = requested.width ?? current.width
             wanted.height = requested.height ?? current.height
@@ -128,14 +129,7 @@ final class V4L2CaptureNode: @unchecked Sendable {
         let number = device.nodeName.drop { !$0.isNumber }
         return StreamDescription(
             id: id, name: kind == .meta ? "meta\(number)" : device.nodeName, kind: kind,
-            format: StreamFormat(bufferType: format.bufferType.rawValue, fourcc: FourCC(rawValue: format.pixelFormat.rawValue),
-                                 width: format.width, height: format.height, field: format.field.rawValue,
-                                 colorspace: format.colorspace, ycbcrEncoding: format.ycbcrEncoding,
-                                 quantization: format.quantization, transferFunction: format.transferFunction,
-                                 flags: format.flags,
-                                 planes: format.planes.map { PlaneFormat(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) }),
-            device: DeviceIdentity(path: device.path, driver: device.info.driver, card: device.info.card,
-                                   busInfo: device.info.busInfo))
+            format: format, device: device.identity)
     }
 
     /// The driver and kernel behind the node, for the recording.
@@ -261,7 +255,7 @@ final class V4L2CaptureNode: @unchecked Sendable {
             views.append(plane.prefix(used))
         }
         let index = dequeued.index
-        return CapturedBuffer(streamID: streamID, metadata: V4L2CaptureNode.bufferMetadata(metadata), planeBytes: views,
+        return CapturedBuffer(streamID: streamID, metadata: metadata, planeBytes: views,
                               release: { [self] in requeue(index: index) })
     }
 
@@ -281,19 +275,5 @@ final class V4L2CaptureNode: @unchecked Sendable {
                 if state.failure == nil { state.failure = describeEnd(error: error, count: state.dequeuedCount) }
             }
         }
-    }
-
-    static func bufferMetadata(_ metadata: FrameMetadata) -> BufferMetadata {
-        let clock: TimestampClock
-        switch metadata.timestamp.clock {
-        case .monotonic: clock = .monotonic
-        case .copy: clock = .copy
-        case .unknown: clock = .unknown
-        }
-        return BufferMetadata(
-            status: metadata.status == .error ? .error : .ok, sequence: metadata.sequence,
-            timestamp: Timestamp(nanoseconds: metadata.timestamp.nanoseconds, clock: clock),
-            flags: metadata.flags.rawValue, field: metadata.field.rawValue,
-            planes: metadata.planes.map { PlaneMetadata(bytesUsed: $0.bytesUsed, dataOffset: $0.dataOffset, length: $0.length) })
     }
 }

@@ -1,6 +1,7 @@
 import CamrecStore
 import Synchronization
 import V4L2
+import V4L2Vocabulary
 
 /// A `FrameSource` over one or more V4L2 capture nodes (video or metadata, single- or
 /// multi-planar), with MMAP buffers or with DMABUFs exported by another node. Each node gets its
@@ -42,9 +43,9 @@ public final class V4L2CaptureSource: FrameSource {
     public struct RequestedFormat: Sendable, Equatable {
         public var width: UInt32?
         public var height: UInt32?
-        public var fourcc: FourCC?
+        public var fourcc: PixelFormat?
 
-        public init(width: UInt32? = nil, height: UInt32? = nil, fourcc: FourCC? = nil) {
+        public init(width: UInt32? = nil, height: UInt32? = nil, fourcc: PixelFormat? = nil) {
             self.width = width
             self.height = height
             self.fourcc = fourcc
@@ -80,6 +81,23 @@ public final class V4L2CaptureSource: FrameSource {
     public var deviceFacts: [DeviceFacts] {
         zip(nodes, streams).map { node, stream in node.deviceFacts(streamID: stream.id) }
     }
+    /// Each media controller a node belongs to (found through its interface's device number),
+    /// once, with the streams from its nodes. A node without one (a driver without a media
+    /// controller) adds nothing; a graph that cannot be read is left out, the recording goes on.
+    public var mediaGraphs: [MediaGraph] {
+        var streamsByMedia: [String: [Int]] = [:]
+        var order: [String] = []
+        for (node, stream) in zip(nodes, streams) {
+            guard let location = try? MediaDevice.locate(videoNode: node.path) else { continue }
+            if streamsByMedia[location.mediaDevicePath] == nil { order.append(location.mediaDevicePath) }
+            streamsByMedia[location.mediaDevicePath, default: []].append(stream.id)
+        }
+        let now = MonotonicClock.nanoseconds()
+        return order.compactMap { path in
+            try? MediaDevice(path: path).graph(streamIDs: streamsByMedia[path] ?? [], at: now)
+        }
+    }
+
     public var startControls: [ControlReading] {
         zip(nodes, streams).flatMap { node, stream in
             node.startControls.map { $0.reading(streamID: stream.id, event: .start) }

@@ -1,5 +1,6 @@
 import CamrecStore
 import V4L2
+import V4L2Vocabulary
 
 /// The format a recorded stream needs on an output queue (the `v4l2_format` a replay hands to
 /// VIDIOC_S_FMT), and the check that what the driver set can carry the recorded bytes unchanged.
@@ -19,7 +20,7 @@ public struct V4L2OutputFormat: Sendable, Equatable {
     public init(stream: StreamDescription, queueType: BufferType, devicePath: String) throws(V4L2Error) {
         self.stream = stream
         let format = stream.format
-        let recordedMeta = stream.kind == .meta || BufferType(rawValue: format.bufferType)?.isMeta == true
+        let recordedMeta = stream.kind == .meta || format.bufferType.isMeta
         if recordedMeta != queueType.isMeta {
             throw V4L2Error(
                 kind: .formatAdjusted, operation: "replay", devicePath: devicePath,
@@ -36,14 +37,14 @@ public struct V4L2OutputFormat: Sendable, Equatable {
                 remedy: "Replay it to a multi-planar output node (vivid with multiplanar=2, for one), or record a single-plane format.")
         }
         request = VideoFormat(
-            bufferType: queueType, pixelFormat: PixelFormat(rawValue: format.fourcc.rawValue),
+            bufferType: queueType, pixelFormat: format.pixelFormat,
             width: recordedMeta ? 0 : format.width, height: recordedMeta ? 0 : format.height,
-            field: recordedMeta ? .any : Field(rawValue: format.field), colorspace: recordedMeta ? 0 : format.colorspace,
+            field: recordedMeta ? .any : format.field, colorspace: recordedMeta ? 0 : format.colorspace,
             ycbcrEncoding: recordedMeta ? 0 : format.ycbcrEncoding, quantization: recordedMeta ? 0 : format.quantization,
             transferFunction: recordedMeta ? 0 : format.transferFunction,
             // V4L2_PIX_FMT_FLAG_SET_CSC asks a capture queue to convert; it means nothing on an output queue.
             flags: recordedMeta ? 0 : format.flags & ~Self.setColorimetryFlag,
-            planes: format.planes.map { PlaneLayout(bytesPerLine: $0.bytesPerLine, sizeImage: $0.sizeImage) })
+            planes: format.planes)
     }
 
     /// Why `offered` (what VIDIOC_S_FMT set) cannot carry the recorded bytes as they are, or nil
@@ -86,7 +87,7 @@ public struct V4L2OutputFormat: Sendable, Equatable {
     /// decoder reports what it likes on its output queue. A field recorded as 0 (DEFAULT, as a
     /// v1 recording reads) asked for nothing, so any value satisfies it.
     public func colorimetryChanges(offered: VideoFormat) -> [String] {
-        guard !request.bufferType.isMeta, !stream.format.fourcc.isCompressed else { return [] }
+        guard !request.bufferType.isMeta, !stream.format.pixelFormat.isCompressed else { return [] }
         var changes: [String] = []
         func compare(_ name: String, _ asked: UInt32, _ got: UInt32, _ text: (UInt32) -> String) {
             if asked != 0 && got != asked { changes.append("\(name) \(text(got)) instead of \(text(asked))") }
@@ -119,15 +120,10 @@ public struct V4L2OutputFormat: Sendable, Equatable {
 
     /// "320x240 RGB3 field none colorspace srgb (bytesperline/sizeimage 960/230400)" or "VIVD
     /// buffer 8 bytes"; colorimetry fields at 0 (DEFAULT) are left out.
-    static func describe(_ format: StreamFormat, meta: Bool) -> String {
-        if meta { return "\(format.fourcc) buffer \(format.planes.first?.sizeImage ?? 0) bytes" }
-        let layout = format.planes.map { "\($0.bytesPerLine)/\($0.sizeImage)" }.joined(separator: "+")
-        var colorimetry = ""
-        if format.colorspace != 0 { colorimetry += " colorspace \(FormatNames.colorspace(format.colorspace))" }
-        if format.ycbcrEncoding != 0 { colorimetry += " ycbcr-enc \(FormatNames.ycbcrEncoding(format.ycbcrEncoding))" }
-        if format.quantization != 0 { colorimetry += " quantization \(FormatNames.quantization(format.quantization))" }
-        if format.transferFunction != 0 { colorimetry += " xfer-func \(FormatNames.transferFunction(format.transferFunction))" }
-        return "\(format.width)x\(format.height) \(format.fourcc) field \(Field(rawValue: format.field))" + colorimetry
-            + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
+    static func describe(_ format: VideoFormat, meta: Bool) -> String {
+        if meta { return "\(format.pixelFormat) buffer \(format.planes.first?.sizeImage ?? 0) bytes" }
+        var video = format
+        video.bufferType = format.bufferType.isMeta ? .videoCapture : format.bufferType
+        return video.description
     }
 }

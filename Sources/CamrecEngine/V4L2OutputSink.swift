@@ -3,6 +3,7 @@ import CamrecStore
 import Glibc
 #endif
 import V4L2
+import V4L2Vocabulary
 
 /// A `FrameSink` over the output queue of a V4L2 node: a video or metadata output node, the
 /// output side of an M2M device (a 1:1 processor such as vim2m, a stateful encoder or decoder, a
@@ -44,6 +45,9 @@ public final class V4L2OutputSink: FrameSink {
         public var stallTimeoutMilliseconds: Int
         /// Controls to set before streaming (`--set-ctrl NAME=VALUE`), in order.
         public var controls: [ControlSetting]
+        /// Controls recorded at the start of the recording (`--restore-controls`): those of the
+        /// stream being prepared are set on the device where names match, before `controls`.
+        public var restoredControls: [ControlReading] = []
         /// Queue the next buffer only after the capture side produced a buffer for the previous
         /// one (M2M nodes), so the device sees the same sequence of states whatever the load.
         public var lockstep: Bool
@@ -89,6 +93,8 @@ public final class V4L2OutputSink: FrameSink {
     /// What `prepare` did beyond setting the recorded format (controls set, a visible-size crop),
     /// one sentence each, for stderr and the capture recording's notes.
     public private(set) var notes: [String] = []
+    /// What `Options.restoredControls` did on this device, control by control (`--restore-controls`).
+    public private(set) var restorations: [ControlRestoration] = []
 
     private let options: Options
     private let stop: StopRequest
@@ -164,6 +170,11 @@ public final class V4L2OutputSink: FrameSink {
             try device.subscribe(to: .endOfStream)
         case .statelessDecoder?, .processor?, nil:
             break
+        }
+        if !options.restoredControls.isEmpty {
+            let restored = ControlRestoration.restore(options.restoredControls.filter { $0.streamID == stream.id }, on: device)
+            restorations = restored
+            notes += restored.map { $0.sentence(device: device.path) }
         }
         for setting in options.controls {
             try device.setControl(setting.name, to: setting.value)
@@ -264,7 +275,7 @@ public final class V4L2OutputSink: FrameSink {
     private func queue(_ frame: ReplayFrame, in buffer: FrameBuffer) throws {
         let metadata = frame.metadata
         try checkPlaneCount(frame, buffer)
-        var planes: [FrameMetadata.Plane] = []
+        var planes: [PlaneMetadata] = []
         for (planeIndex, bytes) in frame.planes.enumerated() {
             let plane = buffer.planes[planeIndex]
             let recorded = planeIndex < metadata.planes.count ? metadata.planes[planeIndex] : nil
@@ -275,10 +286,10 @@ public final class V4L2OutputSink: FrameSink {
                                                  to: FrameGeometry(bytesPerLine: Int(stride), height: Int(format.height)))
                     }
                 }
-                planes.append(FrameMetadata.Plane(bytesUsed: UInt32(used), dataOffset: 0, length: plane.length))
+                planes.append(PlaneMetadata(bytesUsed: UInt32(used), dataOffset: 0, length: plane.length))
             } else {
                 try write(bytes, into: plane, planeIndex: planeIndex, sequence: metadata.sequence)
-                planes.append(FrameMetadata.Plane(bytesUsed: recorded?.bytesUsed ?? UInt32(bytes.count),
+                planes.append(PlaneMetadata(bytesUsed: recorded?.bytesUsed ?? UInt32(bytes.count),
                                                   dataOffset: recorded?.dataOffset ?? 0, length: plane.length))
             }
         }
@@ -318,7 +329,7 @@ public final class V4L2OutputSink: FrameSink {
         try write(payload, into: buffer.planes[0], planeIndex: 0, sequence: frame.metadata.sequence)
         try device.setCompoundControl(FWHTFrame.parametersControl, bytes: parsed.parameters(referenceTimestamp: previousTimestamp),
                                       in: request)
-        let planes = [FrameMetadata.Plane(bytesUsed: UInt32(payload.count), dataOffset: 0, length: buffer.planes[0].length)]
+        let planes = [PlaneMetadata(bytesUsed: UInt32(payload.count), dataOffset: 0, length: buffer.planes[0].length)]
         try queue.queueBuffer(buffer, output: outputInfo(frame.metadata, planes: planes), request: request)
         try request.queue()
         // The driver keeps timestamps in nanoseconds converted from the microseconds of a timeval.
@@ -326,9 +337,9 @@ public final class V4L2OutputSink: FrameSink {
         previousTimestamp = timestamp > 0 ? UInt64(timestamp / 1_000) * 1_000 : 0
     }
 
-    private func outputInfo(_ metadata: BufferMetadata, planes: [FrameMetadata.Plane]) -> OutputBufferInfo {
-        OutputBufferInfo(planes: planes, timestampNanoseconds: metadata.timestamp.nanoseconds, field: Field(rawValue: metadata.field),
-                         flags: BufferFlags(rawValue: metadata.flags).intersection(Self.replayedFlags))
+    private func outputInfo(_ metadata: FrameMetadata, planes: [PlaneMetadata]) -> OutputBufferInfo {
+        OutputBufferInfo(planes: planes, timestampNanoseconds: metadata.timestamp.nanoseconds, field: metadata.field,
+                         flags: metadata.flags.intersection(Self.replayedFlags))
     }
 
     private func checkPlaneCount(_ frame: ReplayFrame, _ buffer: FrameBuffer) throws(V4L2Error) {

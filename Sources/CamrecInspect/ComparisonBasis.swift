@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// What `camrec diff` compares the frames of two paired streams in. Only two streams of one
 /// layout are compared byte for byte; two layouts of one picture size are first converted to one
@@ -25,16 +26,16 @@ public enum ComparisonBasis: String, Sendable, Codable, CaseIterable {
     /// How to compare frames of `first` with frames of `second`.
     public init(first: StreamDescription, second: StreamDescription) throws(Refusal) {
         let a = first.format, b = second.format
-        let fourccs = (a.fourcc.description, b.fourcc.description)
+        let fourccs = (a.pixelFormat.description, b.pixelFormat.description)
         guard first.kind == second.kind else {
             throw Refusal(reason: "a metadata stream cannot be compared with a video stream")
         }
         if first.kind == .meta {
-            guard a.fourcc == b.fourcc else { throw Refusal(reason: "metadata of different formats cannot be compared") }
+            guard a.pixelFormat == b.pixelFormat else { throw Refusal(reason: "metadata of different formats cannot be compared") }
             self = .bytes
             return
         }
-        if a.fourcc == b.fourcc, a.width == b.width, a.height == b.height, a.planes.count == b.planes.count,
+        if a.pixelFormat == b.pixelFormat, a.width == b.width, a.height == b.height, a.planes.count == b.planes.count,
            a.planes.map(\.bytesPerLine) == b.planes.map(\.bytesPerLine) {
             self = .bytes
             return
@@ -42,7 +43,7 @@ public enum ComparisonBasis: String, Sendable, Codable, CaseIterable {
         guard a.width == b.width, a.height == b.height else {
             throw Refusal(reason: "frames of different sizes cannot be compared")
         }
-        let compressed = [a.fourcc, b.fourcc].filter(\.isCompressed).map(\.description)
+        let compressed = [a.pixelFormat, b.pixelFormat].filter(\.isCompressed).map(\.description)
         guard compressed.isEmpty else {
             throw Refusal(reason: "\(Set(compressed).sorted().joined(separator: " and ")) "
                 + (Set(compressed).count > 1 ? "are" : "is") + " compressed, and compressed frames are compared "
@@ -62,7 +63,7 @@ public enum ComparisonBasis: String, Sendable, Codable, CaseIterable {
 
     /// The samples one frame is compared by: `planes` are the payloads of the buffer's planes (data
     /// offsets skipped), in `format`.
-    public func samples(planes: [[UInt8]], format: StreamFormat) throws(ConversionFailure) -> [UInt8] {
+    public func samples(planes: [[UInt8]], format: VideoFormat) throws(ConversionFailure) -> [UInt8] {
         switch self {
         case .bytes: planes.flatMap { $0 }
         case .yuv420p: try PlanarYUV420(planes: planes, format: format).bytes
@@ -83,7 +84,7 @@ public enum ComparisonBasis: String, Sendable, Codable, CaseIterable {
 extension StreamDescription {
     /// "640x480 NV12", or "metadata VIVD": the format as `camrec diff` names it.
     var layoutSummary: String {
-        kind == .meta ? "metadata \(format.fourcc)" : "\(format.width)x\(format.height) \(format.fourcc)"
+        kind == .meta ? "metadata \(format.pixelFormat)" : "\(format.width)x\(format.height) \(format.pixelFormat)"
     }
 
     /// The summary with each plane's bytesperline, for two formats that differ only there.

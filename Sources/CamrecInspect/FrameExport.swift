@@ -56,7 +56,13 @@ public struct FrameExporter {
 
     /// Each plane's payload: its stored bytes from `data_offset` on.
     public func planePayloads(_ buffer: IndexedBuffer) throws(InspectError) -> [[UInt8]] {
-        var planes: [[UInt8]] = []
+        try planeBytes(buffer).map(\.payload)
+    }
+
+    /// Each plane's stored bytes split at its `data_offset`: what the driver put before the payload
+    /// (usually nothing) and the payload.
+    public func planeBytes(_ buffer: IndexedBuffer) throws(InspectError) -> [PlaneBytes] {
+        var planes: [PlaneBytes] = []
         for plane in buffer.planes {
             let bytes: [UInt8]
             do {
@@ -65,7 +71,8 @@ public struct FrameExporter {
                 throw .store(error)
             }
             let offset = min(Int(plane.metadata.dataOffset), bytes.count)
-            planes.append(offset == 0 ? bytes : Array(bytes[offset...]))
+            planes.append(offset == 0 ? PlaneBytes(header: [], payload: bytes)
+                          : PlaneBytes(header: Array(bytes[..<offset]), payload: Array(bytes[offset...])))
         }
         return planes
     }
@@ -73,7 +80,7 @@ public struct FrameExporter {
     /// The buffer converted to RGB24 (libv4lconvert).
     public func image(_ buffer: IndexedBuffer, of stream: StreamDescription) throws(InspectError) -> RGBImage {
         guard stream.kind == .video else {
-            throw .unsupportedFormat(fourcc: stream.format.fourcc.description, target: "an image",
+            throw .unsupportedFormat(fourcc: stream.format.pixelFormat.description, target: "an image",
                                      remedy: "'\(stream.name)' is a metadata stream; export it as .raw or .mcap")
         }
         let planes = try planePayloads(buffer)
@@ -81,7 +88,7 @@ public struct FrameExporter {
             return try RGBConverter.convert(planes: planes, format: stream.format)
         } catch {
             throw .conversionFailed(stream: stream.name, sequence: buffer.metadata.sequence,
-                                    fourcc: stream.format.fourcc.description, message: error.description)
+                                    fourcc: stream.format.pixelFormat.description, message: error.description)
         }
     }
 
@@ -103,10 +110,10 @@ public struct FrameExporter {
                 throw error
             } catch {
                 throw .conversionFailed(stream: stream.name, sequence: buffer.metadata.sequence,
-                                        fourcc: stream.format.fourcc.description, message: "\(error)")
+                                        fourcc: stream.format.pixelFormat.description, message: "\(error)")
             }
         case .y4m, .mcap:
-            throw .unsupportedFormat(fourcc: stream.format.fourcc.description, target: ".\(type.rawValue)",
+            throw .unsupportedFormat(fourcc: stream.format.pixelFormat.description, target: ".\(type.rawValue)",
                                      remedy: "one buffer is written as .raw, .ppm or .png")
         }
     }
@@ -158,8 +165,8 @@ public struct FrameExporter {
     /// one at a time.
     public func exportY4M(stream: StreamDescription, sequences: ClosedRange<Int64>? = nil, to path: String,
                           replace: Bool, progress: (Int, Int) -> Void = { _, _ in }) throws(InspectError) -> Int {
-        guard Y4MWriter.supportedFourCCs.contains(stream.format.fourcc.description) else {
-            throw .unsupportedFormat(fourcc: stream.format.fourcc.description, target: ".y4m",
+        guard Y4MWriter.supportedFourCCs.contains(stream.format.pixelFormat.description) else {
+            throw .unsupportedFormat(fourcc: stream.format.pixelFormat.description, target: ".y4m",
                                      remedy: "y4m holds YUV (NV12, YU12, YUYV, UYVY, GREY...); export .png frames or .mcap instead")
         }
         func selected(_ buffer: IndexedBuffer) -> Bool { sequences.map { $0.contains(Int64(buffer.metadata.sequence)) } ?? true }

@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// A 4:2:0 YUV picture as three planes without row padding: Y (width x height), then Cb, then Cr
 /// (width/2 x (height+1)/2 each). It is the layout V4L2 calls YU12 (YUV420) with bytesperline equal
@@ -19,8 +20,8 @@ public struct PlanarYUV420: Sendable, Equatable {
 
     /// Re-lays out one buffer: `planes` are the payloads of its planes (data offsets skipped), in
     /// `format`. Sizes come from a recording's index, so each is checked before any byte is read.
-    public init(planes: [[UInt8]], format: StreamFormat) throws(ConversionFailure) {
-        let fourcc = format.fourcc.description
+    public init(planes: [[UInt8]], format: VideoFormat) throws(ConversionFailure) {
+        let fourcc = format.pixelFormat.description
         let semiPlanar: Bool
         let swapChroma: Bool
         switch fourcc {

@@ -4,6 +4,7 @@ import CV4L2
 import CV4LConvert
 #if canImport(Glibc)
 import Glibc
+import V4L2Vocabulary
 #endif
 
 /// An image as 8-bit R, G, B triplets, row after row without padding: what `.ppm` and `.png`
@@ -42,13 +43,13 @@ public enum RGBConverter {
     ]
 
     /// Converts the payload of each plane (data offsets already skipped) of one buffer in `format`.
-    public static func convert(planes: [[UInt8]], format: StreamFormat) throws(ConversionFailure) -> RGBImage {
+    public static func convert(planes: [[UInt8]], format: VideoFormat) throws(ConversionFailure) -> RGBImage {
         let width = Int(format.width)
         let height = Int(format.height)
         guard width > 0, height > 0, width <= 16384, height <= 16384 else {
             throw ConversionFailure("the stream's size \(width)x\(height) is not an image size")
         }
-        var fourcc = format.fourcc.description
+        var fourcc = format.pixelFormat.description
         guard supportedFourCCs.contains(fourcc) else {
             throw ConversionFailure("libv4lconvert has no conversion from \(fourcc) to RGB; export it as .raw instead")
         }
@@ -84,7 +85,7 @@ public enum RGBConverter {
         }
         let minimumRow = minimumBytesPerLine(fourcc: fourcc, width: width)
         if bytesPerLine == 0 { bytesPerLine = minimumRow }
-        guard let code = FourCC(fourcc) else { throw ConversionFailure("'\(fourcc)' is not a fourcc") }
+        guard let code = PixelFormat(fourcc) else { throw ConversionFailure("'\(fourcc)' is not a fourcc") }
         // bytesperline comes from the index, and libv4lconvert walks rows by it without checking it
         // against the buffer: check here that every row it reads is inside the bytes.
         if !["MJPG", "JPEG"].contains(fourcc) {

@@ -127,9 +127,9 @@ public struct RecordingDiff: Sendable {
                     }
                     let problem: String? = if leftBytes.count != rightBytes.count {
                         "sizes differ (\(leftBytes.count) vs \(rightBytes.count) bytes)"
-                    } else if pair.left.format.fourcc.isCompressed {
+                    } else if pair.left.format.pixelFormat.isCompressed {
                         // Equal lengths of two compressed bitstreams say nothing about their pictures.
-                        "\(pair.left.format.fourcc) is compressed: a PSNR of its bytes would mean nothing"
+                        "\(pair.left.format.pixelFormat) is compressed: a PSNR of its bytes would mean nothing"
                     } else {
                         nil
                     }

@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// Writes a YUV stream as a YUV4MPEG2 (.y4m) file that ffmpeg and mpv play: a stream header,
 /// then one `FRAME` of planar Y, U, V per buffer. Packed and semi-planar layouts are re-laid out
@@ -14,7 +15,7 @@ public final class Y4MWriter {
     }
 
     private let file: OutputFile
-    private let format: StreamFormat
+    private let format: VideoFormat
     private let layout: Layout
     public private(set) var frames = 0
 
@@ -23,8 +24,8 @@ public final class Y4MWriter {
 
     /// Creates the file and writes the stream header; `framesPerSecond` is rounded to a fraction
     /// with denominator 1000 (29.97 becomes 29970:1000).
-    public init(path: String, replace: Bool, format: StreamFormat, framesPerSecond: Double) throws(InspectError) {
-        let fourcc = format.fourcc.description
+    public init(path: String, replace: Bool, format: VideoFormat, framesPerSecond: Double) throws(InspectError) {
+        let fourcc = format.pixelFormat.description
         let layout: Layout
         let colour: String
         switch fourcc {
@@ -53,7 +54,7 @@ public final class Y4MWriter {
         // The rate is measured from the index's timestamps: anything outside 0.001 to a million fps is
         // not a frame rate (and would not fit the header's integer).
         let rate = (0.001...1_000_000).contains(framesPerSecond) ? Int(exactly: (framesPerSecond * 1000).rounded()) ?? 30_000 : 30_000
-        let interlace = format.field <= 1 ? "p" : "?"
+        let interlace = format.field == .none || format.field == .any ? "p" : "?"
         try file.write(Array("YUV4MPEG2 W\(format.width) H\(format.height) F\(rate):1000 I\(interlace) A1:1 \(colour)\n".utf8))
     }
 
@@ -72,7 +73,7 @@ public final class Y4MWriter {
             do {
                 frame += try PlanarYUV420(planes: planes, format: format).bytes
             } catch {
-                throw .unsupportedFormat(fourcc: format.fourcc.description, target: ".y4m", remedy: error.description)
+                throw .unsupportedFormat(fourcc: format.pixelFormat.description, target: ".y4m", remedy: error.description)
             }
         case let .packed422(lumaIndex, uIndex, vIndex):
             let packedStride = max(Int(format.planes.first?.bytesPerLine ?? 0), width * 2)
@@ -104,7 +105,7 @@ public final class Y4MWriter {
     }
 
     private func shortBuffer(_ count: Int) -> InspectError {
-        .unsupportedFormat(fourcc: format.fourcc.description, target: ".y4m",
+        .unsupportedFormat(fourcc: format.pixelFormat.description, target: ".y4m",
                            remedy: "a buffer holds \(count) bytes, too few for \(format.width)x\(format.height)")
     }
 }

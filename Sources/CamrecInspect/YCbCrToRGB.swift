@@ -1,4 +1,5 @@
 import CamrecStore
+import V4L2Vocabulary
 
 /// Y'CbCr to R'G'B' with the matrix and range a stream was recorded with (BT.601, BT.709,
 /// BT.2020 or SMPTE 240M; limited or full range), resolved from its format the way V4L2 resolves
@@ -15,7 +16,7 @@ struct YCbCrToRGB: Sendable, Equatable {
     var isLibv4lconvertDefault: Bool { redWeight == 0.299 && blueWeight == 0.114 && !fullRange }
 
     /// The conversion `format` says its Y'CbCr samples need.
-    init(format: StreamFormat) {
+    init(format: VideoFormat) {
         // enum v4l2_ycbcr_encoding, with DEFAULT mapped from the colorspace.
         var encoding = format.ycbcrEncoding
         if encoding == 0 {

@@ -1,3 +1,5 @@
+import V4L2Vocabulary
+
 /// Steps through a recording's buffers one at a time, straight from the index (one SQLite
 /// statement, one buffer's rows in memory), so reading a day-long recording takes the memory of
 /// reading a minute of it: `export --all`, `.y4m`, `.mcap`, `diff` and `replay` walk buffers with
@@ -42,15 +44,15 @@ public final class BufferCursor {
     /// The buffer columns of the current row.
     private func bufferRow() throws(StoreError) -> IndexedBuffer {
         let bufferID = statement.int64(0)
-        guard let status = BufferStatus(rawValue: statement.text(3)), let clock = TimestampClock(rawValue: statement.text(6)) else {
+        guard let status = BufferStatus(rawValue: statement.text(3)), let clock = BufferTimestamp.Clock(rawValue: statement.text(6)) else {
             throw .corrupt(path: indexPath, offset: 0, reason: "buffer \(bufferID) has an unknown status or clock")
         }
         return IndexedBuffer(
             bufferID: bufferID, requestID: statement.int64(1), streamID: Int(truncatingIfNeeded: statement.int64(2)),
-            metadata: BufferMetadata(status: status, sequence: UInt32(truncatingIfNeeded: statement.int64(4)),
-                                     timestamp: Timestamp(nanoseconds: statement.int64(5), clock: clock),
-                                     flags: UInt32(truncatingIfNeeded: statement.int64(7)),
-                                     field: UInt32(truncatingIfNeeded: statement.int64(8)), planes: []),
+            metadata: FrameMetadata(status: status, sequence: UInt32(truncatingIfNeeded: statement.int64(4)),
+                                     timestamp: BufferTimestamp(nanoseconds: statement.int64(5), clock: clock),
+                                     flags: BufferFlags(rawValue: UInt32(truncatingIfNeeded: statement.int64(7))),
+                                     field: Field(rawValue: UInt32(truncatingIfNeeded: statement.int64(8))), planes: []),
             planes: [])
     }
 

@@ -1,3 +1,5 @@
+import V4L2Vocabulary
+
 /// A buffer whose planes have been encoded, ready for the chunk writer: its identity in the
 /// recording (buffer and request numbers), its metadata and its zstd frames.
 public struct EncodedBuffer: Sendable {
@@ -7,11 +9,11 @@ public struct EncodedBuffer: Sendable {
     /// How the buffer came to be in its request.
     public var requestJoin: RequestJoin
     public var streamID: Int
-    public var metadata: BufferMetadata
+    public var metadata: FrameMetadata
     public var planes: [EncodedPlane]
 
     public init(bufferID: Int64, requestID: Int64, requestJoin: RequestJoin, streamID: Int,
-                metadata: BufferMetadata, planes: [EncodedPlane]) {
+                metadata: FrameMetadata, planes: [EncodedPlane]) {
         self.bufferID = bufferID
         self.requestID = requestID
         self.requestJoin = requestJoin

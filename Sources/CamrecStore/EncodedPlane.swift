@@ -1,3 +1,5 @@
+import V4L2Vocabulary
+
 /// One plane's bytes made ready for a chunk: a complete zstd frame (with content checksum) and
 /// the facts the header needs about it.
 public struct EncodedPlane: Sendable {

@@ -3,13 +3,15 @@
 /// that they are identical); a shipped version is never edited, only followed by a new one.
 public enum IndexSchema {
     /// The newest schema version this camrec writes and reads.
-    public static let currentVersion = 3
+    public static let currentVersion = 5
 
     /// Every version in order.
     public static let migrations: [SchemaMigration] = [
         SchemaMigration(version: 1, file: "001-initial.sql", sql: version1),
         SchemaMigration(version: 2, file: "002-full-format.sql", sql: version2),
         SchemaMigration(version: 3, file: "003-controls.sql", sql: version3),
+        SchemaMigration(version: 4, file: "004-topology.sql", sql: version4),
+        SchemaMigration(version: 5, file: "005-events.sql", sql: version5),
     ]
 
     static let version1 = """
@@ -233,6 +235,152 @@ CREATE TABLE controls (
     flags         INTEGER NOT NULL      -- V4L2_CTRL_FLAG_*
 );
 CREATE INDEX controls_by_stream ON controls (stream_id, key, monotonic_ns);
+
+"""
+
+    static let version4 = """
+-- camrec index schema, version 4 (PRAGMA user_version = 4): the media graph of each recorded device,
+-- and the entries of its menu controls.
+-- Migrates a version 3 index (applied once, after 003-controls.sql); never edited after release.
+-- Sources/CamrecStore/IndexSchema.swift embeds this text (a unit test checks they are identical).
+
+-- One row per media controller (/dev/mediaN) that a recorded node belongs to, read at the start
+-- of the recording (MEDIA_IOC_DEVICE_INFO and MEDIA_IOC_G_TOPOLOGY).
+CREATE TABLE media_devices (
+    id               INTEGER PRIMARY KEY,
+    path             TEXT    NOT NULL,  -- /dev/mediaN on the recording host
+    driver           TEXT    NOT NULL,
+    model            TEXT    NOT NULL,
+    serial           TEXT    NOT NULL,
+    bus_info         TEXT    NOT NULL,
+    media_version    INTEGER NOT NULL,  -- KERNEL_VERSION(a, b, c): 6.1.0 = 0x060100
+    hw_revision      INTEGER NOT NULL,
+    driver_version   INTEGER NOT NULL,  -- KERNEL_VERSION
+    topology_version INTEGER NOT NULL,
+    monotonic_ns     INTEGER NOT NULL   -- CLOCK_MONOTONIC when it was read
+);
+
+-- Which recorded streams came from a node of which media device.
+CREATE TABLE media_streams (
+    media_id  INTEGER NOT NULL REFERENCES media_devices(id),
+    stream_id INTEGER NOT NULL REFERENCES streams(id),
+    PRIMARY KEY (media_id, stream_id)
+);
+
+-- The graph as MEDIA_IOC_G_TOPOLOGY gives it; ids are the kernel's, unique within one media device.
+CREATE TABLE media_entities (
+    media_id INTEGER NOT NULL REFERENCES media_devices(id),
+    id       INTEGER NOT NULL,
+    name     TEXT    NOT NULL,
+    function INTEGER NOT NULL,          -- MEDIA_ENT_F_*
+    flags    INTEGER NOT NULL,          -- MEDIA_ENT_FL_*
+    PRIMARY KEY (media_id, id)
+);
+
+CREATE TABLE media_interfaces (
+    media_id    INTEGER NOT NULL REFERENCES media_devices(id),
+    id          INTEGER NOT NULL,
+    type        INTEGER NOT NULL,       -- MEDIA_INTF_T_*
+    flags       INTEGER NOT NULL,
+    major       INTEGER NOT NULL,
+    minor       INTEGER NOT NULL,
+    device_node TEXT,                   -- /dev/v4l-subdev0, as sysfs named it; NULL if unknown
+    PRIMARY KEY (media_id, id)
+);
+
+-- A pad, with the active format (VIDIOC_SUBDEV_G_FMT, VIDIOC_SUBDEV_G_FRAME_INTERVAL) where its
+-- entity is a subdevice with a node; the format columns are NULL elsewhere.
+CREATE TABLE media_pads (
+    media_id             INTEGER NOT NULL REFERENCES media_devices(id),
+    id                   INTEGER NOT NULL,
+    entity_id            INTEGER NOT NULL,
+    pad_index            INTEGER NOT NULL,
+    flags                INTEGER NOT NULL,  -- MEDIA_PAD_FL_*
+    mbus_code            INTEGER,           -- MEDIA_BUS_FMT_*
+    width                INTEGER,
+    height               INTEGER,
+    field                INTEGER,           -- enum v4l2_field
+    colorspace           INTEGER,           -- enum v4l2_colorspace
+    ycbcr_enc            INTEGER,
+    quantization         INTEGER,
+    xfer_func            INTEGER,
+    interval_numerator   INTEGER,           -- 0/0: the subdevice has no frame interval
+    interval_denominator INTEGER,
+    PRIMARY KEY (media_id, id)
+);
+
+-- Pad to pad links, and interface to entity links (flags & 0xf0000000 = MEDIA_LNK_FL_INTERFACE_LINK).
+CREATE TABLE media_links (
+    media_id  INTEGER NOT NULL REFERENCES media_devices(id),
+    id        INTEGER NOT NULL,
+    source_id INTEGER NOT NULL,         -- a pad id, or an interface id
+    sink_id   INTEGER NOT NULL,         -- a pad id, or an entity id
+    flags     INTEGER NOT NULL,         -- MEDIA_LNK_FL_*
+    PRIMARY KEY (media_id, id)
+);
+
+-- The entries of each menu and integer menu control read at the start (VIDIOC_QUERYMENU), so
+-- `camrec info --controls` names a menu's value as `v4l2-ctl --list-ctrls-menus` does.
+CREATE TABLE control_menus (
+    stream_id  INTEGER NOT NULL REFERENCES streams(id),
+    control_id INTEGER NOT NULL,        -- V4L2_CID_*
+    menu_index INTEGER NOT NULL,
+    name       TEXT    NOT NULL,        -- the entry's name; an integer menu's value as text
+    PRIMARY KEY (stream_id, control_id, menu_index)
+);
+
+"""
+
+    static let version5 = """
+-- camrec index schema, version 5 (PRAGMA user_version = 5): ring and triggered recording, retention.
+-- Migrates a version 4 index (applied once, after 004-topology.sql); never edited
+-- after release. Sources/CamrecStore/IndexSchema.swift embeds this text (a unit test checks they are identical).
+
+-- One row per trigger that saved a window of a ring recording (`record --ring`): what fired, when
+-- (on the buffers' clock), on which stream and sequence, and the window of buffers it kept. Windows
+-- that overlap merge: the buffers between them are kept once.
+CREATE TABLE events (
+    id              INTEGER PRIMARY KEY,    -- 1-based, in the order the triggers fired
+    trigger         TEXT    NOT NULL CHECK (trigger IN ('signal', 'command', 'error-buffer', 'sequence-gap',
+                                                        'recorder-drop', 'interval')),
+    detail          TEXT    NOT NULL,       -- what was seen, in words ("sequence 41 after 37: 3 missing")
+    wall_ns         INTEGER NOT NULL,       -- CLOCK_REALTIME when it fired
+    timestamp_ns    INTEGER NOT NULL,       -- the trigger's time on the buffers' clock
+    stream_id       INTEGER REFERENCES streams(id),  -- the stream whose buffer fired it (NULL: signal, command)
+    sequence        INTEGER,                -- that buffer's sequence
+    window_start_ns INTEGER NOT NULL,       -- first buffer timestamp the window keeps (the ring before it)
+    window_end_ns   INTEGER NOT NULL        -- last buffer timestamp it keeps (--post after it)
+);
+CREATE INDEX events_by_window ON events (window_start_ns, window_end_ns);
+
+-- Chunks that retention (`record --max-size` / `--max-duration`) deleted while recording, oldest
+-- first, with the buffers they held: the index keeps no row of those buffers, this says what went.
+CREATE TABLE deleted_chunks (
+    chunk_id           INTEGER PRIMARY KEY,
+    name               TEXT    NOT NULL,
+    size_bytes         INTEGER NOT NULL,
+    buffers            INTEGER NOT NULL,
+    first_timestamp_ns INTEGER,             -- of the buffers it held (NULL: none)
+    last_timestamp_ns  INTEGER,
+    deleted_wall_ns    INTEGER NOT NULL,    -- CLOCK_REALTIME when it was deleted
+    reason             TEXT    NOT NULL     -- which limit ("--max-duration 5 s: ...")
+);
+
+-- A ring recording keeps windows of buffers: the step from one window to the next is not a driver
+-- drop, so `gaps` lists only the gaps inside a window (a recording without events: all, as before).
+DROP VIEW gaps;
+CREATE VIEW gaps AS
+    SELECT stream, previous_sequence, sequence, sequence - previous_sequence - 1 AS missing,
+           previous_timestamp_ns, timestamp_ns
+    FROM (SELECT s.name AS stream, b.sequence, b.timestamp_ns,
+                 LAG(b.sequence) OVER w AS previous_sequence,
+                 LAG(b.timestamp_ns) OVER w AS previous_timestamp_ns
+          FROM buffers b JOIN streams s ON s.id = b.stream_id
+          WINDOW w AS (PARTITION BY b.stream_id ORDER BY b.id)) g
+    WHERE previous_sequence IS NOT NULL AND sequence > previous_sequence + 1
+      AND (NOT EXISTS (SELECT 1 FROM events)
+           OR EXISTS (SELECT 1 FROM events e
+                      WHERE e.window_start_ns <= g.previous_timestamp_ns AND g.timestamp_ns <= e.window_end_ns));
 
 """
 }

@@ -1,13 +1,15 @@
+import V4L2Vocabulary
+
 /// A buffer as the index stores it: metadata plus where each plane lives. (How it joined its
 /// request is only known while writing; `RecordingIndex.insertBuffer` takes it separately.)
 public struct IndexedBuffer: Sendable, Equatable {
     public var bufferID: Int64
     public var requestID: Int64
     public var streamID: Int
-    public var metadata: BufferMetadata
+    public var metadata: FrameMetadata
     public var planes: [IndexedPlane]
 
-    public init(bufferID: Int64, requestID: Int64, streamID: Int, metadata: BufferMetadata, planes: [IndexedPlane]) {
+    public init(bufferID: Int64, requestID: Int64, streamID: Int, metadata: FrameMetadata, planes: [IndexedPlane]) {
         self.bufferID = bufferID
         self.requestID = requestID
         self.streamID = streamID

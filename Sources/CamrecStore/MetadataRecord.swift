@@ -1,4 +1,5 @@
 import Foundation
+import V4L2Vocabulary
 
 /// A JSON record carried in a zstd skippable frame (magic 0x184D2A51) inside a chunk: the
 /// recording's description and its streams at the start of every chunk, and each recorder
@@ -11,6 +12,10 @@ public enum MetadataRecord: Sendable, Equatable {
     case device(DeviceFacts)
     /// Control values read at the start, or changes seen while recording.
     case controls([ControlReading])
+    /// A media device's graph at the start (since index version 4).
+    case mediaGraph(MediaGraph)
+    /// A trigger of a ring recording and the window it keeps (since index version 5).
+    case event(RecordingEvent)
 
     public static let skippableMagic: UInt32 = 0x184D_2A51
     static let magic: UInt32 = 0x444D_5243  // "CRMD"
@@ -22,6 +27,8 @@ public enum MetadataRecord: Sendable, Equatable {
         var note: RecorderNote? = nil
         var device: DeviceFacts? = nil
         var controls: [ControlReading]? = nil
+        var mediaGraph: MediaGraph? = nil
+        var event: RecordingEvent? = nil
     }
 
     /// The record wrapped in its skippable frame.
@@ -36,6 +43,10 @@ public enum MetadataRecord: Sendable, Equatable {
             envelope = Envelope(type: "device", device: facts)
         case let .controls(readings):
             envelope = Envelope(type: "controls", controls: readings)
+        case let .mediaGraph(graph):
+            envelope = Envelope(type: "mediaGraph", mediaGraph: graph)
+        case let .event(event):
+            envelope = Envelope(type: "event", event: event)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -101,6 +112,16 @@ public enum MetadataRecord: Sendable, Equatable {
                 throw .corrupt(path: path, offset: offset, reason: "controls record without controls")
             }
             self = .controls(controls)
+        case "mediaGraph":
+            guard let graph = envelope.mediaGraph else {
+                throw .corrupt(path: path, offset: offset, reason: "media graph record without a graph")
+            }
+            self = .mediaGraph(graph)
+        case "event":
+            guard let event = envelope.event else {
+                throw .corrupt(path: path, offset: offset, reason: "event record without an event")
+            }
+            self = .event(event)
         default:
             throw .corrupt(path: path, offset: offset, reason: "unknown metadata record type '\(envelope.type)'")
         }

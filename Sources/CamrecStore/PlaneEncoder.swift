@@ -1,4 +1,5 @@
 import CZstd
+import V4L2Vocabulary
 
 /// Turns plane bytes into zstd frames. Holds a zstd compression context, so each compression
 /// worker owns one; not thread-safe.

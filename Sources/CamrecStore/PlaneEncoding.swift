@@ -1,3 +1,5 @@
+import V4L2Vocabulary
+
 /// How a plane's bytes are held in its zstd frame.
 public enum PlaneEncoding: UInt8, Sendable, Codable {
     /// zstd-compressed.
@@ -18,7 +20,7 @@ public enum PlaneEncoding: UInt8, Sendable, Codable {
     }
 
     /// How a stream of this format is stored: already-compressed formats are not recompressed.
-    public init(for fourcc: FourCC) {
+    public init(for fourcc: PixelFormat) {
         self = fourcc.isCompressed ? .stored : .zstd
     }
 }

@@ -1,3 +1,5 @@
+import V4L2Vocabulary
+
 /// The fixed binary header that precedes every plane's zstd frame in a chunk, carried in a
 /// zstd skippable frame (magic 0x184D2A50) so `zstd -d` skips it. It holds everything the index
 /// stores about the plane and its buffer, so `camrec recover` can rebuild the index from the
@@ -25,9 +27,9 @@ public struct PlaneHeader: Sendable, Equatable {
     public var streamID: Int
     public var status: BufferStatus
     public var sequence: UInt32
-    public var timestamp: Timestamp
-    public var flags: UInt32
-    public var field: UInt32
+    public var timestamp: BufferTimestamp
+    public var flags: BufferFlags
+    public var field: Field
     public var planeIndex: Int
     public var planeCount: Int
     public var plane: PlaneMetadata
@@ -41,7 +43,7 @@ public struct PlaneHeader: Sendable, Equatable {
     public var checksum: UInt64
 
     public init(bufferID: Int64, requestID: Int64, streamID: Int, status: BufferStatus, sequence: UInt32,
-                timestamp: Timestamp, flags: UInt32, field: UInt32, planeIndex: Int, planeCount: Int,
+                timestamp: BufferTimestamp, flags: BufferFlags, field: Field, planeIndex: Int, planeCount: Int,
                 plane: PlaneMetadata, encoding: PlaneEncoding, requestJoin: RequestJoin,
                 storedSize: UInt32, compressedSize: UInt32, checksum: UInt64) {
         self.bufferID = bufferID
@@ -76,8 +78,8 @@ public struct PlaneHeader: Sendable, Equatable {
         bytes.appendLittleEndian(UInt64(bitPattern: timestamp.nanoseconds))
         bytes.appendLittleEndian(UInt32(truncatingIfNeeded: streamID))
         bytes.appendLittleEndian(sequence)
-        bytes.appendLittleEndian(flags)
-        bytes.appendLittleEndian(field)
+        bytes.appendLittleEndian(flags.rawValue)
+        bytes.appendLittleEndian(field.rawValue)
         bytes.appendLittleEndian(plane.bytesUsed)
         bytes.appendLittleEndian(plane.dataOffset)
         bytes.appendLittleEndian(plane.length)
@@ -109,17 +111,17 @@ public struct PlaneHeader: Sendable, Equatable {
         guard u16(4) <= Self.version else {
             throw .corrupt(path: path, offset: offset, reason: "plane header version \(u16(4)) is newer than \(Self.version); upgrade camrec")
         }
-        guard let status = BufferStatus(code: u8(76)), let clock = TimestampClock(code: u8(77)),
+        guard let status = BufferStatus(code: u8(76)), let clock = BufferTimestamp.Clock(code: u8(77)),
               let encoding = PlaneEncoding(rawValue: u8(80)), let join = RequestJoin(rawValue: u8(81)) else {
             throw .corrupt(path: path, offset: offset, reason: "plane header has an unknown status, clock, encoding or join code")
         }
         bufferID = Int64(bitPattern: u64(8))
         requestID = Int64(bitPattern: u64(16))
-        timestamp = Timestamp(nanoseconds: Int64(bitPattern: u64(24)), clock: clock)
+        timestamp = BufferTimestamp(nanoseconds: Int64(bitPattern: u64(24)), clock: clock)
         streamID = Int(u32(32))
         sequence = u32(36)
-        flags = u32(40)
-        field = u32(44)
+        flags = BufferFlags(rawValue: u32(40))
+        field = Field(rawValue: u32(44))
         plane = PlaneMetadata(bytesUsed: u32(48), dataOffset: u32(52), length: u32(56))
         compressedSize = u32(60)
         checksum = u64(64)

@@ -215,9 +215,10 @@ public final class RecordingIndex {
             let format = description.format
             try stream.run([
                 .integer(Int64(description.id)), .text(description.name), .text(description.kind.rawValue),
-                .integer(Int64(format.bufferType)), .text(format.fourcc.description), .integer(Int64(format.fourcc.rawValue)),
+                .integer(Int64(format.bufferType.rawValue)), .text(format.pixelFormat.description),
+                .integer(Int64(format.pixelFormat.rawValue)),
                 .integer(Int64(format.width)), .integer(Int64(format.height)),
-                .integer(Int64(format.field)), .integer(Int64(format.colorspace)),
+                .integer(Int64(format.field.rawValue)), .integer(Int64(format.colorspace)),
                 .integer(Int64(format.ycbcrEncoding)), .integer(Int64(format.quantization)),
                 .integer(Int64(format.transferFunction)), .integer(Int64(format.flags)),
                 description.device.map { .text($0.path) } ?? .null,
@@ -262,7 +263,7 @@ public final class RecordingIndex {
             .integer(buffer.bufferID), .integer(Int64(buffer.streamID)), .integer(buffer.requestID),
             .text(metadata.status.rawValue), .integer(Int64(metadata.sequence)),
             .integer(metadata.timestamp.nanoseconds), .text(metadata.timestamp.clock.rawValue),
-            .integer(Int64(metadata.flags)), .integer(Int64(metadata.field)), .integer(Int64(metadata.planes.count)),
+            .integer(Int64(metadata.flags.rawValue)), .integer(Int64(metadata.field.rawValue)), .integer(Int64(metadata.planes.count)),
         ])
         for (index, plane) in buffer.planes.enumerated() {
             try insertPlane.run([

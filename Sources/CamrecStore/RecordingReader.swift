@@ -1,4 +1,5 @@
 import Foundation
+import V4L2Vocabulary
 
 /// Opens a recording folder for reading: its description, its streams, its buffers and the
 /// bytes of any plane (decompressed and checked against the recorded checksum).
@@ -13,6 +14,11 @@ public final class RecordingReader {
     private var openChunk: ChunkFileReader?
     private var openChunkID: Int64?
     private let decoder: PlaneDecoder
+    /// The process id of the recorder still writing this recording (`recorder.pid` is locked), or
+    /// nil when it is closed. While it is open, the reader holds one read transaction for its whole
+    /// life: every query sees the same snapshot of what was committed when it opened (SQLite's WAL
+    /// lets the recorder go on committing meanwhile, never waiting for the reader).
+    public let activeRecorder: Int32?
 
     /// Opens `path` read-only. Clear errors for a missing path, a folder that is not a recording
     /// and an index from a newer camrec.
@@ -34,6 +40,9 @@ public final class RecordingReader {
         let index = try RecordingIndex.open(path: indexPath, readOnly: true)
         self.index = index
         self.path = path
+        activeRecorder = RecorderLock.activeRecorder(of: path)
+        // The snapshot starts at the first read after BEGIN (the description, just below).
+        if activeRecorder != nil { try index.database.execute("BEGIN DEFERRED") }
         (info, streams) = try Self.loadDescription(index: index, path: path)
         decoder = try PlaneDecoder()
         let chunks = try index.database.prepare("SELECT id, name FROM chunks")
@@ -85,28 +94,32 @@ public final class RecordingReader {
                                    + "`camrec recover` rebuilds it from the chunks)")
             }
             try planes.bind([.integer(Int64(id))])
-            var layouts: [PlaneFormat] = []
+            var layouts: [PlaneLayout] = []
             while try planes.step() {
-                layouts.append(PlaneFormat(bytesPerLine: UInt32(clamping: planes.int64(0)),
+                layouts.append(PlaneLayout(bytesPerLine: UInt32(clamping: planes.int64(0)),
                                            sizeImage: UInt32(clamping: planes.int64(1))))
             }
-            let fourcc: FourCC?
+            let fourcc: PixelFormat?
             if full {
-                fourcc = UInt32(exactly: rows.int64(13)).map { FourCC(rawValue: $0) }
+                fourcc = UInt32(exactly: rows.int64(13)).map { PixelFormat(rawValue: $0) }
             } else {
-                fourcc = FourCC(rows.text(4))
+                fourcc = PixelFormat(rows.text(4))
             }
             guard let kind = StreamKind(rawValue: rows.text(2)), let fourcc else {
                 throw .corrupt(path: path + "/index.sqlite", offset: 0, reason: "stream \(id) has an unknown kind or fourcc")
+            }
+            guard let bufferType = UInt32(exactly: rows.int64(3)).flatMap(BufferType.init(rawValue:)) else {
+                throw .corrupt(path: path + "/index.sqlite", offset: 0,
+                               reason: "stream \(id) has buffer type \(rows.int64(3)), which is no V4L2 buffer type camrec records")
             }
             let device = rows.optionalText(9).map {
                 DeviceIdentity(path: $0, driver: rows.text(10), card: rows.text(11), busInfo: rows.text(12))
             }
             streams.append(StreamDescription(
                 id: id, name: rows.text(1), kind: kind,
-                format: StreamFormat(bufferType: UInt32(clamping: rows.int64(3)), fourcc: fourcc,
+                format: VideoFormat(bufferType: bufferType, pixelFormat: fourcc,
                                      width: UInt32(clamping: rows.int64(5)), height: UInt32(clamping: rows.int64(6)),
-                                     field: UInt32(clamping: rows.int64(7)), colorspace: UInt32(clamping: rows.int64(8)),
+                                     field: Field(rawValue: UInt32(clamping: rows.int64(7))), colorspace: UInt32(clamping: rows.int64(8)),
                                      ycbcrEncoding: full ? UInt32(clamping: rows.int64(14)) : 0,
                                      quantization: full ? UInt32(clamping: rows.int64(15)) : 0,
                                      transferFunction: full ? UInt32(clamping: rows.int64(16)) : 0,

@@ -1,4 +1,5 @@
 import Foundation
+import V4L2Vocabulary
 
 /// Rebuilds a recording's index from its chunks alone (`camrec recover`): every complete,
 /// valid plane is indexed again; anything damaged is reported by chunk, offset, stream and
@@ -65,6 +66,8 @@ public enum Recovery {
         var notes: [Int64: RecorderNote] = [:]
         var devices: [Int: DeviceFacts] = [:]
         var controls: [Int64: ControlReading] = [:]
+        var mediaGraphs: [Int: MediaGraph] = [:]
+        var events: [Int64: RecordingEvent] = [:]
         var chunkRows: [RecoveredChunk] = []
         var losses: [Loss] = []
         var usedChunkIDs = Set<Int64>()
@@ -103,6 +106,10 @@ public enum Recovery {
                         devices[facts.streamID] = facts
                     case let .controls(readings):
                         for reading in readings { controls[reading.id] = reading }
+                    case let .mediaGraph(graph):
+                        mediaGraphs[graph.id] = graph
+                    case let .event(event):
+                        events[event.id] = event
                     }
                 case let .damagedPlane(header, offset, reason):
                     losses.append(Loss(chunk: name, offset: offset, streamName: nil, sequence: header.sequence,
@@ -155,7 +162,7 @@ public enum Recovery {
                                        reason: "only \(planes.count) of its \(first.planeCount) planes survive"))
                     continue
                 }
-                let metadata = BufferMetadata(status: first.status, sequence: first.sequence, timestamp: first.timestamp,
+                let metadata = FrameMetadata(status: first.status, sequence: first.sequence, timestamp: first.timestamp,
                                               flags: first.flags, field: first.field, planes: planes.map { $0.header.plane })
                 try index.insertBuffer(IndexedBuffer(
                     bufferID: bufferID, requestID: first.requestID, streamID: first.streamID, metadata: metadata,
@@ -174,6 +181,17 @@ public enum Recovery {
             }
             for id in controls.keys.sorted() {
                 if let reading = controls[id], streamNames[reading.streamID] != nil { try index.insertControl(reading) }
+            }
+            // Chunks written before index version 4 carry no media graphs.
+            for id in mediaGraphs.keys.sorted() {
+                guard var graph = mediaGraphs[id] else { continue }
+                graph.streamIDs = graph.streamIDs.filter { streamNames[$0] != nil }
+                try index.insertMediaGraph(graph)
+            }
+            for id in events.keys.sorted() {
+                guard var event = events[id] else { continue }
+                if let streamID = event.streamID, streamNames[streamID] == nil { event.streamID = nil }
+                try index.insertEvent(event)
             }
             try StreamStatistics.recompute(in: index)
             try RecordingStatistics.recompute(in: index)

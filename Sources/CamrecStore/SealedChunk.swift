@@ -1,3 +1,5 @@
+import V4L2Vocabulary
+
 /// A chunk the write stage has finished writing: its file (written, not yet synced) and the index
 /// rows that point into it. The commit stage syncs the file, then commits the rows
 /// (`RecordingCommitter`); until then a crash may lose it, and `recover` gets back its complete
@@ -10,6 +12,9 @@ public final class SealedChunk: @unchecked Sendable {
     /// Devices and control readings written to the chunk, indexed with it.
     let devices: [DeviceFacts]
     let controls: [ControlReading]
+    let mediaGraphs: [MediaGraph]
+    /// Ring-recording events written to the chunk, indexed with it.
+    let events: [RecordingEvent]
 
     /// The chunk's file name (`000001.zst`).
     public var name: String { file.name }
@@ -19,13 +24,16 @@ public final class SealedChunk: @unchecked Sendable {
     public var bufferCount: Int { buffers.count }
 
     init(file: ChunkFileWriter, chunkID: Int64, buffers: [RecordingWriter.PendingBuffer], notes: [RecorderNote],
-         devices: [DeviceFacts] = [], controls: [ControlReading] = []) {
+         devices: [DeviceFacts] = [], controls: [ControlReading] = [], mediaGraphs: [MediaGraph] = [],
+         events: [RecordingEvent] = []) {
         self.file = file
         self.chunkID = chunkID
         self.buffers = buffers
         self.notes = notes
         self.devices = devices
         self.controls = controls
+        self.mediaGraphs = mediaGraphs
+        self.events = events
     }
 }
 

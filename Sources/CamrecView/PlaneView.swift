@@ -24,7 +24,7 @@ enum PlaneView {
 
     /// Component `component` (0 Y, 1 U, 2 V) of a buffer whose plane payloads are `planes`.
     static func greyscale(planes: [[UInt8]], stream: StreamDescription, component: Int) throws(ViewerError) -> RGBImage {
-        let fourcc = stream.format.fourcc.description
+        let fourcc = stream.format.pixelFormat.description
         let width = Int(stream.format.width), height = Int(stream.format.height)
         // Sizes come from the index: checked before they size anything.
         guard (1...Self.largestSide).contains(width), (1...Self.largestSide).contains(height) else {

@@ -165,16 +165,16 @@ struct RecordingAPI {
             let index = timeline.firstIndex(atOrAfter: buffer.metadata.timestamp.nanoseconds)
             let position = (index..<timeline.count).first { timeline.sequences[$0] == sequence } ?? index
             return Detail(
-                stream: stream.name, kind: stream.kind.rawValue, fourcc: stream.format.fourcc.description,
+                stream: stream.name, kind: stream.kind.rawValue, fourcc: stream.format.pixelFormat.description,
                 width: stream.format.width, height: stream.format.height, buffer_id: buffer.bufferID, request: buffer.requestID,
                 sequence: buffer.metadata.sequence, timestamp_ns: buffer.metadata.timestamp.nanoseconds,
                 clock: "\(buffer.metadata.timestamp.clock)", status: buffer.metadata.status.rawValue,
-                flags: buffer.metadata.flags, field: buffer.metadata.field,
+                flags: buffer.metadata.flags.rawValue, field: buffer.metadata.field.rawValue,
                 planes: buffer.planes.map {
                     Detail.Plane(bytesused: $0.metadata.bytesUsed, length: $0.metadata.length,
                                  data_offset: $0.metadata.dataOffset, stored_bytes: $0.storedSize)
                 },
-                plane_views: stream.kind == .video ? PlaneView.componentCount(fourcc: stream.format.fourcc.description) : 0,
+                plane_views: stream.kind == .video ? PlaneView.componentCount(fourcc: stream.format.pixelFormat.description) : 0,
                 hex: hex,
                 missing_before: position < timeline.count ? Int64(timeline.missingBefore[position]) : 0,
                 previous_sequence: position > 0 && position <= timeline.count ? timeline.sequences[position - 1] : nil,

@@ -1,4 +1,5 @@
 import CV4L2
+import V4L2Vocabulary
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -376,18 +377,18 @@ public final class BufferQueue {
         }
         queuedIndices.remove(Int(raw.index))
         let flags = BufferFlags(rawValue: raw.flags)
-        let planes: [FrameMetadata.Plane]
+        let planes: [PlaneMetadata]
         if type.isMultiplanar {
             planes = (0..<min(Int(raw.length), Int(VIDEO_MAX_PLANES))).map {
-                FrameMetadata.Plane(bytesUsed: rawPlanes[$0].bytesused, dataOffset: rawPlanes[$0].data_offset,
-                                    length: rawPlanes[$0].length)
+                PlaneMetadata(bytesUsed: rawPlanes[$0].bytesused, dataOffset: rawPlanes[$0].data_offset,
+                              length: rawPlanes[$0].length)
             }
         } else {
-            planes = [FrameMetadata.Plane(bytesUsed: raw.bytesused, dataOffset: 0, length: raw.length)]
+            planes = [PlaneMetadata(bytesUsed: raw.bytesused, dataOffset: 0, length: raw.length)]
         }
-        let metadata = FrameMetadata(status: flags.contains(.error) ? .error : .success, sequence: raw.sequence,
-                                     timestamp: BufferTimestamp(raw.timestamp, flags: flags),
-                                     field: Field(rawValue: raw.field), flags: flags, planes: planes)
+        let metadata = FrameMetadata(status: flags.contains(.error) ? .error : .ok, sequence: raw.sequence,
+                                     timestamp: BufferTimestamp(raw.timestamp, flags: flags), flags: flags,
+                                     field: Field(rawValue: raw.field), planes: planes)
         return .buffer(DequeuedBuffer(index: Int(raw.index), metadata: metadata))
     }
 

@@ -1,3 +1,4 @@
+import V4L2Vocabulary
 /// How the colour components of a pixel format sit in one memory plane, for formats whose
 /// components follow each other in one buffer (NV12: Y, then UV; YU12: Y, U, V): each component
 /// plane's line stride and row count as fractions of the luma plane's. The layout a driver

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import SystemPackage
+import V4L2Vocabulary
 
 /// A V4L2 node found in /dev, with its sysfs name and what QUERYCAP says about it.
 public struct DiscoveredNode: Sendable, Equatable {
@@ -71,6 +72,16 @@ public enum DeviceDiscovery {
             numbers.append(number)
         }
         return numbers.sorted().map { "/dev/\(prefix)\($0)" }
+    }
+
+    /// The /dev path of a character device number, as sysfs names it (`DEVNAME=` in
+    /// /sys/dev/char/MAJOR:MINOR/uevent): "/dev/v4l-subdev0". Nil when sysfs does not know it.
+    public static func devicePath(of number: DeviceNumber) -> String? {
+        guard let uevent = readSmallFile("/sys/dev/char/\(number.major):\(number.minor)/uevent") else { return nil }
+        for line in uevent.split(separator: "\n") where line.hasPrefix("DEVNAME=") {
+            return "/dev/" + line.dropFirst("DEVNAME=".count)
+        }
+        return nil
     }
 
     /// A sysfs attribute's text (at most 4 KiB), or nil when it cannot be read.

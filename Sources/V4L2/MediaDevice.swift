@@ -1,4 +1,5 @@
 import CV4L2
+import V4L2Vocabulary
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,7 @@ public final class MediaDevice {
         self.path = path
         info = MediaDeviceInfo(driver: string(fromCArray: raw.driver), model: string(fromCArray: raw.model),
                                serial: string(fromCArray: raw.serial), busInfo: string(fromCArray: raw.bus_info),
+                               mediaVersion: raw.media_version, hardwareRevision: raw.hw_revision,
                                driverVersion: raw.driver_version)
     }
 
@@ -50,12 +52,14 @@ public final class MediaDevice {
             if let failure { throw V4L2Error(operation: "MEDIA_IOC_G_TOPOLOGY", devicePath: path, errno: failure) }
             guard raw.topology_version == counts.topology_version else { continue }
             return MediaTopology(
+                version: raw.topology_version,
                 entities: entities.prefix(Int(raw.num_entities)).map {
                     MediaEntity(id: $0.id, name: string(fromCArray: $0.name), function: $0.function, flags: $0.flags)
                 },
                 interfaces: interfaces.prefix(Int(raw.num_interfaces)).map {
-                    MediaInterface(id: $0.id, type: $0.intf_type, flags: $0.flags,
-                                   deviceNumber: DeviceNumber(major: $0.devnode.major, minor: $0.devnode.minor))
+                    let number = DeviceNumber(major: $0.devnode.major, minor: $0.devnode.minor)
+                    return MediaInterface(id: $0.id, type: $0.intf_type, flags: $0.flags, deviceNumber: number,
+                                          deviceNode: DeviceDiscovery.devicePath(of: number))
                 },
                 pads: pads.prefix(Int(raw.num_pads)).map {
                     MediaPad(id: $0.id, entityID: $0.entity_id, flags: $0.flags, index: $0.index)
@@ -90,65 +94,6 @@ public final class MediaDevice {
         }
         return nil
     }
-}
-
-/// MEDIA_IOC_DEVICE_INFO (`struct media_device_info`).
-public struct MediaDeviceInfo: Sendable, Equatable {
-    public var driver: String
-    public var model: String
-    public var serial: String
-    public var busInfo: String
-    public var driverVersion: UInt32
-}
-
-/// The graph of a media device.
-public struct MediaTopology: Sendable, Equatable {
-    public var entities: [MediaEntity]
-    public var interfaces: [MediaInterface]
-    public var pads: [MediaPad]
-    public var links: [MediaLink]
-
-    /// The entity named `name`, e.g. "Raw Capture 1".
-    public func entity(named name: String) -> MediaEntity? { entities.first { $0.name == name } }
-}
-
-/// A media entity (`struct media_v2_entity`): a sensor, a scaler, a video node's DMA engine.
-public struct MediaEntity: Sendable, Equatable {
-    public var id: UInt32
-    public var name: String
-    /// MEDIA_ENT_F_*.
-    public var function: UInt32
-    public var flags: UInt32
-}
-
-/// A media interface (`struct media_v2_interface`): a device node through which userspace reaches entities.
-public struct MediaInterface: Sendable, Equatable {
-    public var id: UInt32
-    /// MEDIA_INTF_T_*, e.g. MEDIA_INTF_T_V4L_VIDEO.
-    public var type: UInt32
-    public var flags: UInt32
-    public var deviceNumber: DeviceNumber
-}
-
-/// A pad of an entity (`struct media_v2_pad`).
-public struct MediaPad: Sendable, Equatable {
-    public var id: UInt32
-    public var entityID: UInt32
-    /// MEDIA_PAD_FL_SINK / MEDIA_PAD_FL_SOURCE.
-    public var flags: UInt32
-    public var index: UInt32
-}
-
-/// A link (`struct media_v2_link`): pad to pad (data) or interface to entity.
-public struct MediaLink: Sendable, Equatable {
-    public var id: UInt32
-    public var sourceID: UInt32
-    public var sinkID: UInt32
-    /// MEDIA_LNK_FL_*.
-    public var flags: UInt32
-
-    public var isInterfaceLink: Bool { flags & CV4L2_MEDIA_LNK_FL_LINK_TYPE == CV4L2_MEDIA_LNK_FL_INTERFACE_LINK }
-    public var isEnabled: Bool { flags & UInt32(MEDIA_LNK_FL_ENABLED) != 0 }
 }
 
 /// Where a video node sits in the media controller: which media device, which interface and entity.

@@ -1,4 +1,5 @@
 import CV4L2
+import V4L2Vocabulary
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -89,23 +90,11 @@ public final class VideoDevice {
     }
 }
 
-/// A character device's major and minor numbers.
-public struct DeviceNumber: Sendable, Hashable, CustomStringConvertible {
-    public var major: UInt32
-    public var minor: UInt32
-
-    public init(major: UInt32, minor: UInt32) {
-        self.major = major
-        self.minor = minor
-    }
-
+extension DeviceNumber {
     /// stat(2) of a device node.
     public init(path: String) throws(V4L2Error) {
         var info = stat()
         guard stat(path, &info) == 0 else { throw V4L2Error(operation: "stat", devicePath: path, errno: errno) }
-        major = cv4l2_major(UInt64(info.st_rdev))
-        minor = cv4l2_minor(UInt64(info.st_rdev))
+        self.init(major: cv4l2_major(UInt64(info.st_rdev)), minor: cv4l2_minor(UInt64(info.st_rdev)))
     }
-
-    public var description: String { "\(major):\(minor)" }
 }

@@ -1,70 +1,8 @@
 import CV4L2
+import V4L2Vocabulary
 
-/// A negotiated or requested format of one queue: `v4l2_pix_format`, `v4l2_pix_format_mplane`
-/// or `v4l2_meta_format` inside `struct v4l2_format`, with one `PlaneLayout` per memory plane.
-public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
-    public var bufferType: BufferType
-    /// `pixelformat`, or `dataformat` for metadata queues.
-    public var pixelFormat: PixelFormat
-    /// Zero for metadata queues.
-    public var width: UInt32
-    public var height: UInt32
-    public var field: Field
-    /// `enum v4l2_colorspace`; 0 (DEFAULT) in a request lets the driver choose.
-    public var colorspace: UInt32
-    /// `enum v4l2_ycbcr_encoding`.
-    public var ycbcrEncoding: UInt32
-    /// `enum v4l2_quantization`.
-    public var quantization: UInt32
-    /// `enum v4l2_xfer_func`.
-    public var transferFunction: UInt32
-    /// `v4l2_pix_format.flags` (V4L2_PIX_FMT_FLAG_PREMUL_ALPHA, V4L2_PIX_FMT_FLAG_SET_CSC).
-    public var flags: UInt32
-    /// One entry per memory plane: one for single-planar and metadata queues. Empty in a request
-    /// lets the driver choose the line stride and image size.
-    public var planes: [PlaneLayout]
-
-    public init(bufferType: BufferType, pixelFormat: PixelFormat, width: UInt32 = 0, height: UInt32 = 0,
-                field: Field = .any, colorspace: UInt32 = 0, ycbcrEncoding: UInt32 = 0, quantization: UInt32 = 0,
-                transferFunction: UInt32 = 0, flags: UInt32 = 0, planes: [PlaneLayout] = []) {
-        self.bufferType = bufferType
-        self.pixelFormat = pixelFormat
-        self.width = width
-        self.height = height
-        self.field = field
-        self.colorspace = colorspace
-        self.ycbcrEncoding = ycbcrEncoding
-        self.quantization = quantization
-        self.transferFunction = transferFunction
-        self.flags = flags
-        self.planes = planes
-    }
-
-    public var description: String {
-        let layout = planes.map { "\($0.bytesPerLine)/\($0.sizeImage)" }.joined(separator: "+")
-        if bufferType.isMeta { return "\(pixelFormat) buffer \(planes.first?.sizeImage ?? 0) bytes" }
-        var text = "\(width)x\(height) \(pixelFormat)"
-        if field != .any { text += " field \(field)" }
-        if colorspace != 0 { text += " colorspace \(colorspace)" }
-        if ycbcrEncoding != 0 { text += " ycbcr-enc \(ycbcrEncoding)" }
-        if quantization != 0 { text += " quantization \(quantization)" }
-        if transferFunction != 0 { text += " xfer-func \(transferFunction)" }
-        return text + (layout.isEmpty ? "" : " (bytesperline/sizeimage \(layout))")
-    }
-
-    /// Whether `self`, what a driver returned, gives what `request` asked for: the same code, the
-    /// same size and, when the request named one, the same field and plane layout.
-    public func satisfies(_ request: VideoFormat) -> Bool {
-        guard pixelFormat == request.pixelFormat, width == request.width, height == request.height else { return false }
-        if request.field != .any && field != request.field { return false }
-        for (index, asked) in request.planes.enumerated() {
-            guard index < planes.count else { return false }
-            if asked.bytesPerLine != 0 && asked.bytesPerLine != planes[index].bytesPerLine { return false }
-            if asked.sizeImage != 0 && asked.sizeImage > planes[index].sizeImage { return false }
-        }
-        return true
-    }
-
+extension VideoFormat {
+    /// The format `raw` holds for a queue of `bufferType`.
     init(_ raw: v4l2_format, bufferType: BufferType) {
         var raw = raw
         switch bufferType {
@@ -147,19 +85,6 @@ public struct VideoFormat: Sendable, Equatable, CustomStringConvertible {
             raw.fmt.pix.sizeimage = planes.first?.sizeImage ?? 0
         }
         return raw
-    }
-}
-
-/// The layout of one memory plane of a format (`v4l2_plane_pix_format`).
-public struct PlaneLayout: Sendable, Equatable {
-    /// Bytes from the start of one line to the next; 0 for metadata.
-    public var bytesPerLine: UInt32
-    /// The size a buffer of this plane must have at least.
-    public var sizeImage: UInt32
-
-    public init(bytesPerLine: UInt32, sizeImage: UInt32) {
-        self.bytesPerLine = bytesPerLine
-        self.sizeImage = sizeImage
     }
 }
 

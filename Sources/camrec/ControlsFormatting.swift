@@ -1,5 +1,6 @@
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// `camrec info --controls`: each device's driver and kernel, its controls as `v4l2-ctl
 /// --list-ctrls` prints them with the values they had when recording started, and the changes
@@ -40,17 +41,26 @@ enum ControlsFormatting {
         return out
     }
 
-    /// One control as `v4l2-ctl --list-ctrls` prints it: key, id, type, range, default, value.
+    /// One control as `v4l2-ctl --list-ctrls-menus` prints it: key, id, type, range, default,
+    /// value (a menu's with its entry's name), then a menu's entries one per line.
     static func listLine(_ reading: ControlReading) -> String {
         let key = String(repeating: " ", count: max(0, 31 - reading.key.count)) + reading.key
-        // v4l2-ctl pads the type to 8 columns ("(int)   : "), and longer names run on ("(intmenu): ").
+        // v4l2-ctl pads the type to 9 columns ("(int)    : ", "(menu)   : "); "(intmenu): " fills them.
         var type = "(\(reading.typeName))"
-        type += String(repeating: " ", count: max(0, 8 - type.count))
+        type += String(repeating: " ", count: max(0, 9 - type.count))
         var line = "\(key) " + String(format: "0x%08x", reading.controlID) + " \(type): "
         line += "min=\(reading.minimum) max=\(reading.maximum)"
         if !["bool", "menu", "intmenu"].contains(reading.typeName) { line += " step=\(reading.step)" }
         line += " default=\(reading.defaultValue) value=\(valueText(reading.value))"
+        if case .integer(let value)? = reading.value, let entry = reading.menu?.first(where: { $0.index == value }) {
+            line += " (\(entry.name))"
+        }
         if reading.flags != 0 { line += " flags=" + flagNames(reading.flags) }
+        for entry in reading.menu ?? [] {
+            // An integer menu's entry is its value, which v4l2-ctl also gives in hex.
+            let hex = reading.type == .integerMenu ? Int64(entry.name).map { " (0x" + String(UInt64(bitPattern: $0), radix: 16) + ")" } : nil
+            line += "\n\t\t\t\t\(entry.index): \(entry.name)" + (hex ?? "")
+        }
         return line
     }
 
@@ -67,7 +77,7 @@ enum ControlsFormatting {
         return parts.joined(separator: ",")
     }
 
-    static func valueText(_ value: ControlReading.Value?) -> String {
+    static func valueText(_ value: ControlValue?) -> String {
         value.map(\.description) ?? "(none)"
     }
 
@@ -114,7 +124,7 @@ enum ControlsFormatting {
             id = reading.controlID
             name = reading.name
             key = reading.key
-            type = reading.type
+            type = reading.type.rawValue
             type_name = reading.typeName
             switch reading.value {
             case .integer(let number)?: value = number

@@ -2,6 +2,7 @@ import ArgumentParser
 import CamrecEngine
 import CamrecStore
 import V4L2
+import V4L2Vocabulary
 
 /// `-d DEV[:WxH][:FOURCC][@FPS|@N/D]`: a capture node, the format to ask it for and the frame
 /// rate (as frames per second, or as v4l2-ctl's time per frame N/D seconds).
@@ -34,13 +35,13 @@ struct DeviceArgument {
         self.path = path
         var width: UInt32?
         var height: UInt32?
-        var fourcc: FourCC?
+        var fourcc: PixelFormat?
         for part in parts.dropFirst() {
             let size = part.lowercased().split(separator: "x")
             if size.count == 2, let w = UInt32(size[0]), let h = UInt32(size[1]), w > 0, h > 0, width == nil {
                 width = w
                 height = h
-            } else if let code = FourCC(part), part.count == 4 || code.isBigEndianVariant, fourcc == nil {
+            } else if let code = PixelFormat(part), part.count == 4 || code.isBigEndianVariant, fourcc == nil {
                 // Four characters, or a big-endian variant as camrec and v4l2-ctl print it ("Y16-BE").
                 fourcc = code
             } else {

@@ -1,6 +1,7 @@
 import CamrecInspect
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// Renders a `RecordingOverview` for people (a table) and for scripts (the `info --json` contract).
 enum OverviewFormatting {
@@ -27,9 +28,9 @@ enum OverviewFormatting {
             out += "\n"
             let planes = format.planes.enumerated().map { "plane \($0.offset): \($0.element.bytesPerLine) B/line, \($0.element.sizeImage) B" }
             if description.kind == .meta {
-                out += "  format     \(format.fourcc); \(planes.joined(separator: "; "))\n"
+                out += "  format     \(format.pixelFormat); \(planes.joined(separator: "; "))\n"
             } else {
-                out += "  format     \(format.fourcc) \(format.width)x\(format.height), field \(FormatNames.field(format.field)), "
+                out += "  format     \(format.pixelFormat) \(format.width)x\(format.height), field \(format.field.description), "
                     + "colorspace \(FormatNames.colorspace(format.colorspace)), "
                     + "ycbcr-enc \(FormatNames.ycbcrEncoding(format.ycbcrEncoding)), "
                     + "quantization \(FormatNames.quantization(format.quantization)), "
@@ -149,9 +150,16 @@ enum OverviewFormatting {
         /// Since index version 3: the driver behind each stream and every control read (empty before).
         var devices: [ControlsFormatting.JSONDevice] = []
         var controls: [ControlsFormatting.JSONControl] = []
+        /// Since index version 5: a ring recording's events; whether a recorder still writes it.
+        var events: [EventsFormatting.JSONEvent] = []
+        var deleted_chunks: [DeletedChunk] = []
+        var recording_open = false
+        var recorder_pid: Int32?
     }
 
-    static func json(_ overview: RecordingOverview, controls: RecordedControls = RecordedControls()) throws -> String {
+    static func json(_ overview: RecordingOverview, controls: RecordedControls = RecordedControls(),
+                     events: RecordedEvents = RecordedEvents(events: []), deletedChunks: [DeletedChunk] = [],
+                     activeRecorder: Int32? = nil) throws -> String {
         var value = JSONOverview(
             path: overview.path, camrec_version: overview.info.camrecVersion, host: overview.info.host,
             source: overview.info.source, source_recording: overview.info.sourceRecording,
@@ -163,12 +171,12 @@ enum OverviewFormatting {
                 return JSONOverview.Stream(
                     id: stream.description.id, name: stream.description.name, kind: stream.description.kind.rawValue,
                     format: JSONOverview.Format(
-                        fourcc: format.fourcc.description, width: format.width, height: format.height, field: format.field,
-                        colorspace: format.colorspace, buffer_type: format.bufferType,
+                        fourcc: format.pixelFormat.description, width: format.width, height: format.height, field: format.field.rawValue,
+                        colorspace: format.colorspace, buffer_type: format.bufferType.rawValue,
                         planes: format.planes.map { JSONOverview.Plane(bytesperline: $0.bytesPerLine, sizeimage: $0.sizeImage) },
-                        fourcc_code: format.fourcc.rawValue, ycbcr_enc: format.ycbcrEncoding,
+                        fourcc_code: format.pixelFormat.rawValue, ycbcr_enc: format.ycbcrEncoding,
                         quantization: format.quantization, xfer_func: format.transferFunction, flags: format.flags,
-                        field_name: FormatNames.field(format.field), colorspace_name: FormatNames.colorspace(format.colorspace),
+                        field_name: format.field.description, colorspace_name: FormatNames.colorspace(format.colorspace),
                         ycbcr_enc_name: FormatNames.ycbcrEncoding(format.ycbcrEncoding),
                         quantization_name: FormatNames.quantization(format.quantization),
                         xfer_func_name: FormatNames.transferFunction(format.transferFunction)),
@@ -193,6 +201,10 @@ enum OverviewFormatting {
             notes: overview.notes.map { JSONOverview.Note(kind: $0.kind.rawValue, stream_id: $0.streamID, sequence: $0.sequence, message: $0.message) })
         value.devices = controls.devices.map(ControlsFormatting.JSONDevice.init)
         value.controls = controls.readings.map { ControlsFormatting.JSONControl($0, info: overview.info) }
+        value.events = events.events.map(EventsFormatting.JSONEvent.init)
+        value.deleted_chunks = deletedChunks
+        value.recording_open = activeRecorder != nil
+        value.recorder_pid = activeRecorder
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

@@ -3,6 +3,7 @@ import CamrecEngine
 import CamrecStore
 import Foundation
 import V4L2
+import V4L2Vocabulary
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,11 @@ struct Replay: ParsableCommand {
             timeout. Without --capture-format the capture side takes the output's format when the \
             device accepts it, else the device's choice (a decoder: preferring the raw format the \
             compressed recording came from); camrec says which on stderr. --set-ctrl sets controls \
-            (v4l2-ctl names) before streaming; they are noted in the capture recording. --lockstep \
+            (v4l2-ctl names) before streaming; they are noted in the capture recording. --restore-controls \
+            sets the controls recorded when the recording started (`camrec info --controls`) on each \
+            target where a control of the same name exists, before --set-ctrl; stderr says which were \
+            restored, which skipped (not on the target, read-only, inactive, disabled, another type, a \
+            string or compound value) and which the target refused. --lockstep \
             queues each buffer only after the device produced the capture buffer for the previous one, \
             so a regression run does not depend on the machine's load.
 
@@ -103,6 +108,9 @@ struct Replay: ParsableCommand {
                                                             valueName: "NAME=VALUE"))
     var controls: [String] = []
 
+    @Flag(help: "Set the controls recorded at the start on each target where names match, before --set-ctrl.")
+    var restoreControls = false
+
     @Flag(help: "Queue each buffer only after the M2M target produced the capture buffer for the previous one.")
     var lockstep = false
 
@@ -166,6 +174,13 @@ struct Replay: ParsableCommand {
         var sinkOptions = V4L2OutputSink.Options(bufferCount: buffers)
         if memory == .dmabuf, let exportDevice { sinkOptions.memory = .dmabuf(exporterPath: exportDevice, layout: dmabufPlanes) }
         sinkOptions.controls = controls.compactMap(Self.controlSetting)
+        if restoreControls {
+            let recorded = try RecordedControls.load(from: reader.index).startValues
+            if recorded.isEmpty {
+                FileHandle.standardError.write(Data("camrec: --restore-controls: \(recording) has no recorded controls (made by an older camrec, or not from a V4L2 device)\n".utf8))
+            }
+            sinkOptions.restoredControls = recorded
+        }
         sinkOptions.lockstep = lockstep
         sinkOptions.acceptAdjustedFormat = acceptAdjustedFormat
         let targets = try ReplayTargets(reader: reader, targets: self.targets, defaultStream: stream, sinkOptions: sinkOptions)
@@ -215,7 +230,7 @@ struct Replay: ParsableCommand {
         try print(report: report, targets: targetReports, capture: captureReport)
     }
 
-    private func startCapture(into path: String, session: M2MSession, sinkNotes: [String], preferred: FourCC?) throws -> M2MCaptureRecording {
+    private func startCapture(into path: String, session: M2MSession, sinkNotes: [String], preferred: PixelFormat?) throws -> M2MCaptureRecording {
         var sourceOptions = M2MCaptureSource.Options(bufferCount: max(buffers, 4))
         sourceOptions.format = captureFormat.flatMap(ReplayTargets.captureFormat)
         sourceOptions.preferredPixelFormat = preferred
@@ -234,13 +249,13 @@ struct Replay: ParsableCommand {
 
     /// The raw format a compressed recording came from: the only video stream of the recording
     /// it names as its source (`replay --capture-to` of an encoder), when that is still there.
-    static func sourceRawFormat(of reader: RecordingReader) -> FourCC? {
+    static func sourceRawFormat(of reader: RecordingReader) -> PixelFormat? {
         guard let source = reader.info.sourceRecording else { return nil }
         let base = (reader.path as NSString).deletingLastPathComponent
         for candidate in [source, (base as NSString).appendingPathComponent((source as NSString).lastPathComponent)] {
             guard let original = try? RecordingReader(path: candidate) else { continue }
             let video = original.streams.filter { $0.kind == .video }
-            if video.count == 1, let only = video.first { return only.format.fourcc }
+            if video.count == 1, let only = video.first { return only.format.pixelFormat }
         }
         return nil
     }

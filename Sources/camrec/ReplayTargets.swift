@@ -1,6 +1,7 @@
 import CamrecEngine
 import CamrecStore
 import V4L2
+import V4L2Vocabulary
 
 /// The `--to` targets of a replay, resolved: which recorded stream goes to which sink (`null` or
 /// the output queue of a device node), each device opened once.
@@ -81,7 +82,7 @@ struct ReplayTargets {
     /// Parses `--capture-format [WxH:]FOURCC` ("RGB3", "320x240:RGB3").
     static func captureFormat(_ text: String) -> V4L2CaptureSource.RequestedFormat? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 1 || parts.count == 2, let code = parts.last, let fourcc = FourCC(code) else { return nil }
+        guard parts.count == 1 || parts.count == 2, let code = parts.last, let fourcc = PixelFormat(code) else { return nil }
         guard parts.count == 2 else { return V4L2CaptureSource.RequestedFormat(fourcc: fourcc) }
         let size = parts[0].lowercased().split(separator: "x")
         guard size.count == 2, let width = UInt32(size[0]), let height = UInt32(size[1]), width > 0, height > 0 else { return nil }

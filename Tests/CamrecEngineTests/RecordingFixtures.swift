@@ -1,13 +1,15 @@
 import CamrecEngine
 import CamrecStore
+import CamrecTestSupport
 import Foundation
+import V4L2Vocabulary
 
 /// A source that passes another source's buffers through and keeps a copy of everything it
 /// handed to the recorder: the ground truth a round-trip test compares the recording with.
 final class TappedSource: FrameSource, @unchecked Sendable {
     struct Delivered {
         var streamID: Int
-        var metadata: BufferMetadata
+        var metadata: FrameMetadata
         var planes: [[UInt8]]
     }
 
@@ -80,18 +82,10 @@ enum Fixtures {
         return options
     }
 
-    /// Runs `command` and returns its exit status and output.
+    /// Runs `command` and returns its exit status and output (stdout then stderr).
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run([executable] + arguments, timeout: 600)
+        return (result.status, result.standardOutput + result.standardError)
     }
 
     /// Every row of every table of an index, as text, for comparing two indexes row for row.

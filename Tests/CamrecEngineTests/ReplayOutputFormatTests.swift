@@ -2,6 +2,7 @@ import CamrecEngine
 import CamrecStore
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// The format check of `V4L2OutputSink`, without a device: what a replay asks of an output queue
 /// and when it refuses what the driver set.
@@ -9,8 +10,8 @@ import V4L2
 struct ReplayOutputFormatTests {
     private func rgbStream() -> StreamDescription {
         StreamDescription(id: 1, name: "rgb", kind: .video,
-                          format: StreamFormat(bufferType: 1, fourcc: FourCC("RGB3") ?? FourCC(rawValue: 0), width: 320, height: 240,
-                                               field: 1, colorspace: 8, planes: [PlaneFormat(bytesPerLine: 960, sizeImage: 230_400)]))
+                          format: VideoFormat(bufferType: .videoCapture, pixelFormat: PixelFormat("RGB3") ?? PixelFormat(rawValue: 0), width: 320, height: 240,
+                                               field: .none, colorspace: 8, planes: [PlaneLayout(bytesPerLine: 960, sizeImage: 230_400)]))
     }
 
     @Test func requestCarriesTheRecordedFormatOnTheQueuesOwnType() throws {
@@ -66,8 +67,8 @@ struct ReplayOutputFormatTests {
 
     @Test func metadataAndVideoDoNotMix() throws {
         let params = StreamDescription(id: 2, name: "params", kind: .meta,
-                                       format: StreamFormat(bufferType: 14, fourcc: FourCC("VIVD") ?? FourCC(rawValue: 0),
-                                                            width: 0, height: 0, planes: [PlaneFormat(bytesPerLine: 0, sizeImage: 8)]))
+                                       format: VideoFormat(bufferType: .metaOutput, pixelFormat: PixelFormat("VIVD") ?? PixelFormat(rawValue: 0),
+                                                            width: 0, height: 0, planes: [PlaneLayout(bytesPerLine: 0, sizeImage: 8)]))
         let toVideo = #expect(throws: V4L2Error.self) {
             try V4L2OutputFormat(stream: params, queueType: .videoOutput, devicePath: "/dev/video1")
         }
@@ -86,9 +87,9 @@ struct ReplayOutputFormatTests {
 
     @Test func twoMemoryPlanesNeedAMultiplanarQueue() throws {
         let nm12 = StreamDescription(id: 1, name: "nm12", kind: .video,
-                                     format: StreamFormat(bufferType: 9, fourcc: FourCC("NM12") ?? FourCC(rawValue: 0), width: 64, height: 48,
-                                                          planes: [PlaneFormat(bytesPerLine: 64, sizeImage: 3072),
-                                                                   PlaneFormat(bytesPerLine: 64, sizeImage: 1536)]))
+                                     format: VideoFormat(bufferType: .videoCaptureMultiplanar, pixelFormat: PixelFormat("NM12") ?? PixelFormat(rawValue: 0), width: 64, height: 48,
+                                                          planes: [PlaneLayout(bytesPerLine: 64, sizeImage: 3072),
+                                                                   PlaneLayout(bytesPerLine: 64, sizeImage: 1536)]))
         let error = #expect(throws: V4L2Error.self) {
             try V4L2OutputFormat(stream: nm12, queueType: .videoOutput, devicePath: "/dev/video1")
         }
@@ -107,10 +108,10 @@ struct ReplayColorimetryTests {
     private func stream(fourcc: String = "YUYV", colorspace: UInt32 = 3, ycbcr: UInt32 = 2, quantization: UInt32 = 1,
                         transfer: UInt32 = 1) throws -> StreamDescription {
         StreamDescription(id: 1, name: "video0", kind: .video,
-                          format: StreamFormat(bufferType: 1, fourcc: try #require(FourCC(fourcc)), width: 320, height: 180,
-                                               field: 1, colorspace: colorspace, ycbcrEncoding: ycbcr,
+                          format: VideoFormat(bufferType: .videoCapture, pixelFormat: try #require(PixelFormat(fourcc)), width: 320, height: 180,
+                                               field: .none, colorspace: colorspace, ycbcrEncoding: ycbcr,
                                                quantization: quantization, transferFunction: transfer, flags: 2,
-                                               planes: [PlaneFormat(bytesPerLine: 640, sizeImage: 115_200)]))
+                                               planes: [PlaneLayout(bytesPerLine: 640, sizeImage: 115_200)]))
     }
 
     @Test("the request carries the recorded colorimetry, without the capture-only SET_CSC flag")

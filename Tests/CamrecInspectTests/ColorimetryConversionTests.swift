@@ -2,20 +2,21 @@ import CamrecInspect
 import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 /// Export to RGB honours the recorded Y'CbCr encoding and quantization instead of assuming
 /// BT.601 limited range.
 @Suite("YCbCr to RGB with the recorded colorimetry")
 struct ColorimetryConversionTests {
     /// A 2x2 NV12 frame of one colour.
-    static func nv12(y: UInt8, cb: UInt8, cr: UInt8, ycbcr: UInt32, quantization: UInt32, colorspace: UInt32 = 8) -> (planes: [[UInt8]], format: StreamFormat) {
-        let format = StreamFormat(bufferType: 1, fourcc: FourCC(rawValue: 0x3231_564E), width: 2, height: 2, field: 1,
+    static func nv12(y: UInt8, cb: UInt8, cr: UInt8, ycbcr: UInt32, quantization: UInt32, colorspace: UInt32 = 8) -> (planes: [[UInt8]], format: VideoFormat) {
+        let format = VideoFormat(bufferType: .videoCapture, pixelFormat: PixelFormat(rawValue: 0x3231_564E), width: 2, height: 2, field: .none,
                                   colorspace: colorspace, ycbcrEncoding: ycbcr, quantization: quantization,
-                                  planes: [PlaneFormat(bytesPerLine: 2, sizeImage: 6)])
+                                  planes: [PlaneLayout(bytesPerLine: 2, sizeImage: 6)])
         return ([[y, y, y, y, cb, cr]], format)
     }
 
-    static func firstPixel(_ frame: (planes: [[UInt8]], format: StreamFormat)) throws -> [Int] {
+    static func firstPixel(_ frame: (planes: [[UInt8]], format: VideoFormat)) throws -> [Int] {
         let image = try RGBConverter.convert(planes: frame.planes, format: frame.format)
         return image.pixels.prefix(3).map(Int.init)
     }

@@ -1,7 +1,12 @@
 import CamrecEngine
 import CamrecStore
+import CamrecTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
+import V4L2Vocabulary
 
 /// Recordings and tools the inspection tests share: a temporary folder, synthetic-camera
 /// recordings with injected drops and errors, single-stream recordings written directly with
@@ -16,10 +21,10 @@ enum Fixtures {
 
     /// 30 buffers per stream of the synthetic camera (NV12 main, YUYV preview, metadata), a
     /// driver drop every 5 frames and an error buffer every 7.
-    static func syntheticRecording(in folder: String, frames: Int = 30) throws -> String {
+    static func syntheticRecording(in folder: String, frames: Int = 30, width: UInt32 = 64, height: UInt32 = 48) throws -> String {
         var options = SyntheticCamera.Options()
-        options.mainWidth = 64
-        options.mainHeight = 48
+        options.mainWidth = width
+        options.mainHeight = height
         options.previewWidth = 32
         options.previewHeight = 16
         options.unpaced = true
@@ -36,11 +41,11 @@ enum Fixtures {
     static func singleStreamRecording(in folder: String, name: String, fourcc: String, width: UInt32, height: UInt32,
                                       bytesPerLine: UInt32, frames: [[UInt8]]) throws -> String {
         let path = folder + "/\(name).camrec"
-        guard let code = FourCC(fourcc) else { throw FixtureError("bad fourcc \(fourcc)") }
+        guard let code = PixelFormat(fourcc) else { throw FixtureError("bad fourcc \(fourcc)") }
         let stream = StreamDescription(
             id: 1, name: name, kind: .video,
-            format: StreamFormat(bufferType: 1, fourcc: code, width: width, height: height,
-                                 planes: [PlaneFormat(bytesPerLine: bytesPerLine, sizeImage: UInt32(frames.first?.count ?? 0))]))
+            format: VideoFormat(bufferType: .videoCapture, pixelFormat: code, width: width, height: height,
+                                 planes: [PlaneLayout(bytesPerLine: bytesPerLine, sizeImage: UInt32(frames.first?.count ?? 0))]))
         let info = RecordingInfo(camrecVersion: FormatVersion.camrec, host: "test", commandLine: "test",
                                  startWallNanoseconds: 0, startMonotonicNanoseconds: 0, source: "test",
                                  requestToleranceNanoseconds: 0)
@@ -49,8 +54,8 @@ enum Fixtures {
         for (index, bytes) in frames.enumerated() {
             let plane = PlaneMetadata(bytesUsed: UInt32(bytes.count), length: UInt32(bytes.count))
             let encoded = try bytes.withUnsafeBytes { try encoder.encode($0, metadata: plane, as: .zstd) }
-            let metadata = BufferMetadata(status: .ok, sequence: UInt32(index),
-                                          timestamp: Timestamp(nanoseconds: 1_000_000_000 + Int64(index) * 33_333_333, clock: .monotonic),
+            let metadata = FrameMetadata(status: .ok, sequence: UInt32(index),
+                                          timestamp: BufferTimestamp(nanoseconds: 1_000_000_000 + Int64(index) * 33_333_333, clock: .monotonic),
                                           planes: [plane])
             try writer.append(EncodedBuffer(bufferID: Int64(index + 1), requestID: Int64(index + 1), requestJoin: .opened,
                                             streamID: 1, metadata: metadata, planes: [encoded]))
@@ -80,32 +85,16 @@ enum Fixtures {
         throw FixtureError("camrec binary not found near \(candidates.map(\.path)); build it with `swift build --build-tests`")
     }
 
-    /// What a run of the camrec binary printed and how it exited.
-    struct Run {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-    }
+    /// What a run of the camrec binary (or another program) printed and how it exited.
+    typealias Run = ChildProcess.Result
 
     static func camrec(_ arguments: [String]) throws -> Run {
         try run(executable: try camrecBinary(), arguments)
     }
 
+    /// Runs `executable` and collects what it printed (posix_spawn: see `ChildProcess`).
     static func run(executable: URL, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                   standardError: String(decoding: errorData, as: UTF8.self))
+        try ChildProcess.run([executable.path] + arguments, timeout: 600)
     }
 
     static func which(_ tool: String) -> URL? {

@@ -1,6 +1,7 @@
 import CamrecInspect
 import CamrecStore
 import Testing
+import V4L2Vocabulary
 
 @Suite("Planar YUV 4:2:0")
 struct PlanarYUV420Tests {
@@ -10,9 +11,9 @@ struct PlanarYUV420Tests {
     static let cr: [UInt8] = [200, 201, 202, 203]
     static let expected = luma + cb + cr
 
-    static func format(_ fourcc: String, bufferType: UInt32 = 1, bytesPerLine: [UInt32]) throws -> StreamFormat {
-        StreamFormat(bufferType: bufferType, fourcc: try #require(FourCC(fourcc)), width: 4, height: 4,
-                     planes: bytesPerLine.map { PlaneFormat(bytesPerLine: $0, sizeImage: 0) })
+    static func format(_ fourcc: String, bufferType: BufferType = .videoCapture, bytesPerLine: [UInt32]) throws -> VideoFormat {
+        VideoFormat(bufferType: bufferType, pixelFormat: try #require(PixelFormat(fourcc)), width: 4, height: 4,
+                     planes: bytesPerLine.map { PlaneLayout(bytesPerLine: $0, sizeImage: 0) })
     }
 
     /// `rows` of `width` bytes each padded to `stride`.
@@ -26,16 +27,16 @@ struct PlanarYUV420Tests {
 
     @Test("every 4:2:0 layout of one picture gives the same planes")
     func everyLayoutGivesTheSamePlanes() throws {
-        let cases: [(String, StreamFormat, [[UInt8]])] = [
+        let cases: [(String, VideoFormat, [[UInt8]])] = [
             ("NV12", try Self.format("NV12", bytesPerLine: [4]), [Self.luma + Self.interleaved(Self.cb, Self.cr)]),
             ("NV12 padded", try Self.format("NV12", bytesPerLine: [8]),
              [Self.padded(Self.luma + Self.interleaved(Self.cb, Self.cr), width: 4, stride: 8)]),
             ("NV21", try Self.format("NV21", bytesPerLine: [4]), [Self.luma + Self.interleaved(Self.cr, Self.cb)]),
-            ("NM12", try Self.format("NM12", bufferType: 9, bytesPerLine: [8, 4]),
+            ("NM12", try Self.format("NM12", bufferType: .videoCaptureMultiplanar, bytesPerLine: [8, 4]),
              [Self.padded(Self.luma, width: 4, stride: 8), Self.interleaved(Self.cb, Self.cr)]),
             ("YU12", try Self.format("YU12", bytesPerLine: [4]), [Self.luma + Self.cb + Self.cr]),
             ("YV12", try Self.format("YV12", bytesPerLine: [4]), [Self.luma + Self.cr + Self.cb]),
-            ("YM12", try Self.format("YM12", bufferType: 9, bytesPerLine: [4, 2, 2]), [Self.luma, Self.cb, Self.cr]),
+            ("YM12", try Self.format("YM12", bufferType: .videoCaptureMultiplanar, bytesPerLine: [4, 2, 2]), [Self.luma, Self.cb, Self.cr]),
         ]
         for (name, format, planes) in cases {
             let picture = try PlanarYUV420(planes: planes, format: format)

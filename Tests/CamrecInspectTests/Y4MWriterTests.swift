@@ -2,6 +2,7 @@ import CamrecInspect
 import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 @Suite("Y4M writer")
 struct Y4MWriterTests {
@@ -13,11 +14,11 @@ struct Y4MWriterTests {
         // 4x2 YU12 with 8-byte luma rows: Y rows at 0 and 8, U at 16 (stride 4), V at 20.
         let bytes = (0..<24).map { UInt8($0) }
         let expected = Array("FRAME\n".utf8) + [0, 1, 2, 3, 8, 9, 10, 11] + [16, 17] + [20, 21]
-        let single = StreamFormat(bufferType: 1, fourcc: try #require(FourCC("YU12")), width: 4, height: 2,
-                                  planes: [PlaneFormat(bytesPerLine: 8, sizeImage: 24)])
-        let three = StreamFormat(bufferType: 9, fourcc: try #require(FourCC("YM12")), width: 4, height: 2,
-                                 planes: [PlaneFormat(bytesPerLine: 8, sizeImage: 16), PlaneFormat(bytesPerLine: 4, sizeImage: 4),
-                                          PlaneFormat(bytesPerLine: 4, sizeImage: 4)])
+        let single = VideoFormat(bufferType: .videoCapture, pixelFormat: try #require(PixelFormat("YU12")), width: 4, height: 2,
+                                  planes: [PlaneLayout(bytesPerLine: 8, sizeImage: 24)])
+        let three = VideoFormat(bufferType: .videoCaptureMultiplanar, pixelFormat: try #require(PixelFormat("YM12")), width: 4, height: 2,
+                                 planes: [PlaneLayout(bytesPerLine: 8, sizeImage: 16), PlaneLayout(bytesPerLine: 4, sizeImage: 4),
+                                          PlaneLayout(bytesPerLine: 4, sizeImage: 4)])
         for (name, format, planes) in [("single", single, [bytes]),
                                        ("three", three, [Array(bytes[0..<16]), Array(bytes[16..<20]), Array(bytes[20..<24])])] {
             let path = folder + "/\(name).y4m"

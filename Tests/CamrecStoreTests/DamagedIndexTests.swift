@@ -1,6 +1,7 @@
 import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 /// Readers over an index.sqlite that the fuzzer (tools/fuzz index-loader) damaged: each must end
 /// in a `StoreError` that says what is wrong, never a trap.
@@ -24,8 +25,8 @@ struct DamagedIndexTests {
         let info = RecordingInfo(camrecVersion: "test", host: "host", commandLine: "test", startWallNanoseconds: 1,
                                  startMonotonicNanoseconds: 2, source: "test", requestToleranceNanoseconds: 0)
         let grey = StreamDescription(id: 1, name: "grey", kind: .video,
-                                     format: StreamFormat(bufferType: 1, fourcc: try #require(FourCC("GREY")), width: 16,
-                                                          height: 16, planes: [PlaneFormat(bytesPerLine: 16, sizeImage: 256)]))
+                                     format: VideoFormat(bufferType: .videoCapture, pixelFormat: try #require(PixelFormat("GREY")), width: 16,
+                                                          height: 16, planes: [PlaneLayout(bytesPerLine: 16, sizeImage: 256)]))
         try RecordingWriter(path: path, info: info, streams: [grey]).close(stopReason: "test")
         do {
             let database = try SQLiteDatabase(path: path + "/index.sqlite", mode: .readWrite)

@@ -1,6 +1,7 @@
 import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 /// Format v2 of the index: the v1 fixture made by camrec 0.1.0 (Tests/Fixtures), its migration,
 /// the whole v4l2_format through the index and the chunks, and the refusal of a newer index.
@@ -32,7 +33,7 @@ struct IndexMigrationTests {
         #expect(reader.index.schemaVersion == 1)
         #expect(reader.streams.map(\.name) == ["main", "preview", "meta"])
         let main = try #require(reader.stream(named: "main"))
-        #expect(main.format.fourcc == FourCC("NV12"))
+        #expect(main.format.pixelFormat == PixelFormat("NV12"))
         #expect(main.format.width == 64 && main.format.height == 48)
         #expect(main.format.colorspace == 8)
         #expect(main.format.ycbcrEncoding == 0 && main.format.quantization == 0)
@@ -51,9 +52,9 @@ struct IndexMigrationTests {
         #expect(index.schemaVersion == IndexSchema.currentVersion)
         #expect(try index.database.userVersion() == IndexSchema.currentVersion)
         #expect(try index.database.scalar("SELECT fourcc_code FROM streams WHERE name = ?", [.text("main")])
-            == Int64(try #require(FourCC("NV12")).rawValue))
+            == Int64(try #require(PixelFormat("NV12")).rawValue))
         #expect(try index.database.scalar("SELECT fourcc_code FROM streams WHERE name = ?", [.text("meta")])
-            == Int64(try #require(FourCC("CSMD")).rawValue))
+            == Int64(try #require(PixelFormat("CSMD")).rawValue))
         // Opening again applies nothing more.
         let again = try RecordingIndex.open(path: recording + "/index.sqlite", readOnly: false)
         #expect(again.schemaVersion == IndexSchema.currentVersion)
@@ -108,12 +109,12 @@ struct IndexMigrationTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/be.camrec"
         // V4L2_PIX_FMT_Y16_BE = v4l2_fourcc_be('Y', '1', '6', ' ').
-        let y16BE = FourCC(rawValue: 0x2036_3159 | 0x8000_0000)
+        let y16BE = PixelFormat(rawValue: 0x2036_3159 | 0x8000_0000)
         #expect(y16BE.description == "Y16-BE")
-        #expect(FourCC("Y16-BE") == y16BE && FourCC("Y16 -BE") == y16BE && FourCC("Y16") != y16BE)
-        let format = StreamFormat(bufferType: 1, fourcc: y16BE, width: 8, height: 2, field: 1, colorspace: 1,
+        #expect(PixelFormat("Y16-BE") == y16BE && PixelFormat("Y16 -BE") == y16BE && PixelFormat("Y16") != y16BE)
+        let format = VideoFormat(bufferType: .videoCapture, pixelFormat: y16BE, width: 8, height: 2, field: .none, colorspace: 1,
                                   ycbcrEncoding: 2, quantization: 1, transferFunction: 1, flags: 2,
-                                  planes: [PlaneFormat(bytesPerLine: 16, sizeImage: 32)])
+                                  planes: [PlaneLayout(bytesPerLine: 16, sizeImage: 32)])
         let stream = StreamDescription(id: 1, name: "video0", kind: .video, format: format)
         let info = RecordingInfo(camrecVersion: "test", host: "host", commandLine: "test", startWallNanoseconds: 1,
                                  startMonotonicNanoseconds: 2, source: "test", requestToleranceNanoseconds: 0)
@@ -124,14 +125,14 @@ struct IndexMigrationTests {
             try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: 32, length: 32), as: PlaneEncoding(for: y16BE))
         }
         try writer.append(EncodedBuffer(bufferID: 1, requestID: 1, requestJoin: .opened, streamID: 1,
-                                        metadata: BufferMetadata(status: .ok, sequence: 0,
-                                                                 timestamp: Timestamp(nanoseconds: 5, clock: .monotonic),
+                                        metadata: FrameMetadata(status: .ok, sequence: 0,
+                                                                 timestamp: BufferTimestamp(nanoseconds: 5, clock: .monotonic),
                                                                  planes: [plane.metadata]),
                                         planes: [plane]))
         try writer.close(stopReason: "test")
         let reader = try RecordingReader(path: path)
         #expect(reader.streams.first?.format == format)
-        #expect(reader.streams.first?.format.fourcc.rawValue == 0xA036_3159)
+        #expect(reader.streams.first?.format.pixelFormat.rawValue == 0xA036_3159)
         _ = try Recovery.recover(path: path)
         #expect(try RecordingReader(path: path).streams.first?.format == format)
     }
@@ -141,10 +142,10 @@ struct IndexMigrationTests {
         let json = """
             {"bufferType":1,"colorspace":8,"field":1,"fourcc":"NV12","height":48,"planes":[{"bytesPerLine":64,"sizeImage":4608}],"width":64}
             """
-        let format = try JSONDecoder().decode(StreamFormat.self, from: Data(json.utf8))
-        #expect(format == StreamFormat(bufferType: 1, fourcc: try #require(FourCC("NV12")), width: 64, height: 48,
-                                       field: 1, colorspace: 8, planes: [PlaneFormat(bytesPerLine: 64, sizeImage: 4608)]))
+        let format = try JSONDecoder().decode(VideoFormat.self, from: Data(json.utf8))
+        #expect(format == VideoFormat(bufferType: .videoCapture, pixelFormat: try #require(PixelFormat("NV12")), width: 64, height: 48,
+                                       field: .none, colorspace: 8, planes: [PlaneLayout(bytesPerLine: 64, sizeImage: 4608)]))
         let encoded = try JSONEncoder().encode(format)
-        #expect(try JSONDecoder().decode(StreamFormat.self, from: encoded) == format)
+        #expect(try JSONDecoder().decode(VideoFormat.self, from: encoded) == format)
     }
 }

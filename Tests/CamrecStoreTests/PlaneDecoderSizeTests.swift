@@ -1,6 +1,7 @@
 import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 /// Sizes a zstd frame declares are checked against what its blocks can hold before a plane's
 /// buffer is allocated from them.

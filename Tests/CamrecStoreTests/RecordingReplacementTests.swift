@@ -1,6 +1,7 @@
 @testable import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 /// `--force` at the store: a recording that replaces another is written beside it and takes its
 /// place only once it holds a committed buffer; until then, and when it never gets one, the
@@ -124,8 +125,8 @@ enum StoreScratch {
 
     static let stream = StreamDescription(
         id: 1, name: "grey", kind: .video,
-        format: StreamFormat(bufferType: 1, fourcc: FourCC(rawValue: 0x5945_5247), width: 16, height: 16,
-                             planes: [PlaneFormat(bytesPerLine: 16, sizeImage: 256)]))
+        format: VideoFormat(bufferType: .videoCapture, pixelFormat: PixelFormat(rawValue: 0x5945_5247), width: 16, height: 16,
+                             planes: [PlaneLayout(bytesPerLine: 16, sizeImage: 256)]))
 
     static func buffer(id: Int64, fill: UInt8) throws -> EncodedBuffer {
         let bytes = [UInt8](repeating: fill, count: 256)
@@ -133,8 +134,8 @@ enum StoreScratch {
             try PlaneEncoder(level: 1).encode($0, metadata: PlaneMetadata(bytesUsed: 256, length: 256), as: .zstd)
         }
         return EncodedBuffer(bufferID: id, requestID: id, requestJoin: .opened, streamID: 1,
-                             metadata: BufferMetadata(status: .ok, sequence: UInt32(id),
-                                                      timestamp: Timestamp(nanoseconds: id * 1000, clock: .monotonic),
+                             metadata: FrameMetadata(status: .ok, sequence: UInt32(id),
+                                                      timestamp: BufferTimestamp(nanoseconds: id * 1000, clock: .monotonic),
                                                       planes: [plane.metadata]),
                              planes: [plane])
     }

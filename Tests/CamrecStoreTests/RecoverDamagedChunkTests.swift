@@ -1,6 +1,7 @@
 import CamrecStore
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 /// `recover` on chunks that the fuzzer (tools/fuzz recover) damaged: every one must end in a
 /// report or a `StoreError` that says what was wrong, never a trap.
@@ -19,8 +20,8 @@ struct RecoverDamagedChunkTests {
 
     private func stream(id: Int, name: String) throws -> StreamDescription {
         StreamDescription(id: id, name: name, kind: .video,
-                          format: StreamFormat(bufferType: 1, fourcc: try #require(FourCC("GREY")), width: 16, height: 16,
-                                               planes: [PlaneFormat(bytesPerLine: 16, sizeImage: 256)]))
+                          format: VideoFormat(bufferType: .videoCapture, pixelFormat: try #require(PixelFormat("GREY")), width: 16, height: 16,
+                                               planes: [PlaneLayout(bytesPerLine: 16, sizeImage: 256)]))
     }
 
     /// A recording of one GREY stream with `count` buffers, and its index removed as after a crash.
@@ -35,8 +36,8 @@ struct RecoverDamagedChunkTests {
             }
             try writer.append(EncodedBuffer(
                 bufferID: Int64(index + 1), requestID: Int64(index + 1), requestJoin: .opened, streamID: 1,
-                metadata: BufferMetadata(status: .ok, sequence: UInt32(index),
-                                         timestamp: Timestamp(nanoseconds: Int64(index) * 1000, clock: .monotonic),
+                metadata: FrameMetadata(status: .ok, sequence: UInt32(index),
+                                         timestamp: BufferTimestamp(nanoseconds: Int64(index) * 1000, clock: .monotonic),
                                          planes: [plane.metadata]),
                 planes: [plane]))
         }

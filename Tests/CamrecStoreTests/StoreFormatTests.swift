@@ -1,7 +1,9 @@
 import CamrecStore
 import CZstd
+import CamrecTestSupport
 import Foundation
 import Testing
+import V4L2Vocabulary
 
 @Suite("Store format")
 struct StoreFormatTests {
@@ -19,8 +21,8 @@ struct StoreFormatTests {
 
     private func stream(_ fourcc: String, id: Int = 1, size: UInt32) throws -> StreamDescription {
         StreamDescription(id: id, name: fourcc.lowercased(), kind: .video,
-                          format: StreamFormat(bufferType: 1, fourcc: try #require(FourCC(fourcc)), width: 16, height: 16,
-                                               planes: [PlaneFormat(bytesPerLine: 0, sizeImage: size)]))
+                          format: VideoFormat(bufferType: .videoCapture, pixelFormat: try #require(PixelFormat(fourcc)), width: 16, height: 16,
+                                               planes: [PlaneLayout(bytesPerLine: 0, sizeImage: size)]))
     }
 
     @Test("XXH64 agrees with the checksum zstd writes at the end of a frame")
@@ -48,12 +50,12 @@ struct StoreFormatTests {
         var generator = SystemRandomNumberGenerator()
         let payload = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let plane = try payload.withUnsafeBytes {
-            try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: 300_000, length: 300_000), as: PlaneEncoding(for: mjpeg.format.fourcc))
+            try encoder.encode($0, metadata: PlaneMetadata(bytesUsed: 300_000, length: 300_000), as: PlaneEncoding(for: mjpeg.format.pixelFormat))
         }
         #expect(plane.encoding == .stored)
         try writer.append(EncodedBuffer(bufferID: 1, requestID: 1, requestJoin: .opened, streamID: 1,
-                                        metadata: BufferMetadata(status: .ok, sequence: 0,
-                                                                 timestamp: Timestamp(nanoseconds: 5, clock: .monotonic),
+                                        metadata: FrameMetadata(status: .ok, sequence: 0,
+                                                                 timestamp: BufferTimestamp(nanoseconds: 5, clock: .monotonic),
                                                                  planes: [plane.metadata]),
                                         planes: [plane]))
         try writer.close(stopReason: "test")
@@ -62,12 +64,8 @@ struct StoreFormatTests {
         #expect(buffers.count == 1)
         #expect(buffers.first?.planes.first?.encoding == .stored)
         #expect(try reader.readBuffer(try #require(buffers.first)) == payload)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zstd", "-q", "-t", path + "/chunks/000001.zst"]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let check = try ChildProcess.run(["/usr/bin/env", "zstd", "-q", "-t", path + "/chunks/000001.zst"])
+        #expect(check.status == 0, "\(check.standardError)")
     }
 
     @Test("an index written by a newer camrec is refused with a message naming both versions")

@@ -1,3 +1,4 @@
+import CamrecTestSupport
 import Foundation
 import Testing
 
@@ -32,28 +33,17 @@ import Testing
     func browserShowsMarkersFramesAndTheModifiedFrame() throws {
         let work = NSTemporaryDirectory() + "camrec-view-browser-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: work) }
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         var arguments = [Self.packageRoot.appendingPathComponent("tools/view-browser-check.py").path,
                          "--camrec", Self.camrec, "--work", work,
                          "--screenshots", Self.packageRoot.appendingPathComponent(".build/view-screenshots").path]
         // A large recording made by hand (README: camrec view) is timed too when it is there.
         let big = Self.packageRoot.appendingPathComponent(".build/view-1m.camrec").path
         if FileManager.default.fileExists(atPath: big + "/index.sqlite") { arguments += ["--big", big] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        // Standard error to a file, so neither pipe can fill up while the other is read.
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let errorPath = work + "/stderr.txt"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: errorPath)
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let printed = String(decoding: outputData, as: UTF8.self)
-        let complaints = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "view-browser-check failed:\n\(complaints)\n\(printed)")
+        // posix_spawn through ChildProcess: Foundation's Process crashes now and then (see there).
+        let run = try ChildProcess.run(["/usr/bin/env", "python3"] + arguments, timeout: 170)
+        let printed = run.standardOutput
+        #expect(run.status == 0 && !run.killedBySignal, "view-browser-check failed:\n\(run.standardError)\n\(printed)")
         print("view-browser-check: \(printed)")
     }
 }

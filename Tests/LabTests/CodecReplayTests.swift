@@ -5,6 +5,7 @@ import Glibc
 #endif
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// vicodec's three nodes (FWHT), found by their names.
 enum VicodecNodes {
@@ -101,7 +102,7 @@ extension Lab {
 
             let encodedReader = try RecordingReader(path: encoded)
             let stream = try #require(encodedReader.streams.first)
-            #expect(stream.format.fourcc.description == "FWHT")
+            #expect(stream.format.pixelFormat.description == "FWHT")
             #expect(stream.format.width == size.width && stream.format.height == size.codedHeight)
             let buffers = try encodedReader.buffers()
             let payloads = try buffers.map { try encodedReader.readPlane($0.planes[0]) }
@@ -109,8 +110,8 @@ extension Lab {
             #expect(payloads.flatMap { $0 } == reference, "camrec's FWHT stream (\(payloads.map(\.count))) differs from v4l2-ctl's (\(reference.count) bytes)")
             for (buffer, payload) in zip(buffers, payloads) {
                 #expect(Int(buffer.planes[0].metadata.bytesUsed) == payload.count)
-                #expect(BufferFlags(rawValue: buffer.metadata.flags).contains(.timestampCopy),
-                        "flags 0x\(String(buffer.metadata.flags, radix: 16))")
+                #expect(buffer.metadata.flags.contains(.timestampCopy),
+                        "flags 0x\(String(buffer.metadata.flags.rawValue, radix: 16))")
                 // The FWHT header's colorspace word (big-endian, after magic, version, width, height and flags).
                 #expect(Self.headerWord(payload, 4) == colorspace)
             }
@@ -167,8 +168,8 @@ extension Lab {
             let summary = "\(result.standardError)\n\(try camrec(["info", decoded]).standardOutput)"
             try #require(reader.streams.count == 2, "streams: \(reader.streams.map(\.name)); \(summary)")
             let (first, second) = (reader.streams[0], reader.streams[1])
-            #expect(first.format.fourcc.description == "NV12" && first.format.width == 640 && first.format.height == 480)
-            #expect(second.format.fourcc.description == "NV12" && second.format.width == 640 && second.format.height == 368)
+            #expect(first.format.pixelFormat.description == "NV12" && first.format.width == 640 && first.format.height == 480)
+            #expect(second.format.pixelFormat.description == "NV12" && second.format.width == 640 && second.format.height == 368)
             #expect(try reader.buffers(streamID: first.id).map(\.metadata.timestamp.nanoseconds)
                     == largeBuffers.map(\.metadata.timestamp.nanoseconds))
             #expect(try reader.buffers(streamID: second.id).count == smallBuffers.count)

@@ -3,6 +3,7 @@ import CamrecStore
 import Foundation
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 extension Lab {
     /// Format v2 against vivid: what the capture node's G_FMT/S_FMT returned is recorded whole
@@ -40,10 +41,10 @@ extension Lab {
             try VideoDevice(path: path).requireOutputQueue(purpose: "read back").currentFormat()
         }
 
-        private func expectSameLayout(_ got: VideoFormat, _ recorded: StreamFormat, sourceLocation: SourceLocation = #_sourceLocation) {
-            #expect(got.pixelFormat.rawValue == recorded.fourcc.rawValue, "code", sourceLocation: sourceLocation)
+        private func expectSameLayout(_ got: VideoFormat, _ recorded: VideoFormat, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(got.pixelFormat.rawValue == recorded.pixelFormat.rawValue, "code", sourceLocation: sourceLocation)
             #expect(got.width == recorded.width && got.height == recorded.height, "size", sourceLocation: sourceLocation)
-            #expect(got.field.rawValue == recorded.field, "field", sourceLocation: sourceLocation)
+            #expect(got.field == recorded.field, "field", sourceLocation: sourceLocation)
             #expect(got.colorspace == recorded.colorspace, "colorspace", sourceLocation: sourceLocation)
             #expect(got.planes.map(\.bytesPerLine) == recorded.planes.map(\.bytesPerLine), "bytesperline", sourceLocation: sourceLocation)
             #expect(got.planes.map(\.sizeImage) == recorded.planes.map(\.sizeImage), "sizeimage", sourceLocation: sourceLocation)
@@ -57,7 +58,7 @@ extension Lab {
                 try camrecSucceeding(["record", "-d", "\(capture):320x180:Y16-BE", "-o", recording, "--frames", "3"])
                 let recorded = try #require(try RecordingReader(path: recording).streams.first).format
                 // V4L2_PIX_FMT_Y16_BE = v4l2_fourcc_be('Y', '1', '6', ' '): bit 31 kept through the index.
-                #expect(recorded.fourcc.rawValue == 0xA036_3159, "recorded \(recorded.fourcc)")
+                #expect(recorded.pixelFormat.rawValue == 0xA036_3159, "recorded \(recorded.pixelFormat)")
                 #expect(recorded.colorspace == 3, "rec709 from the capture node's G_FMT")
                 let info = try camrecSucceeding(["info", recording])
                 #expect(info.standardOutput.contains("Y16-BE 320x180, field none, colorspace rec709"), "\(info.standardOutput)")

@@ -83,5 +83,40 @@ extension Lab {
             #expect(devices.first?["driver"] as? String == "vivid")
             #expect((devices.first?["kernel_release"] as? String)?.isEmpty == false)
         }
+
+        /// Each menu control's entries, as `v4l2-ctl --list-ctrls-menus` lists them under the control:
+        /// key -> the control line's value name and the entry lines ("\t\t\t\t0: 75% Colorbar").
+        static func menus(_ listing: String) -> [String: [String]] {
+            var menus: [String: [String]] = [:]
+            var current: String?
+            for line in listing.split(separator: "\n") {
+                if line.hasPrefix("\t\t\t\t"), let key = current {
+                    menus[key, default: []].append(String(line))
+                } else {
+                    let words = line.split(separator: " ")
+                    current = words.count > 3 && words[1].hasPrefix("0x") ? String(words[0]) : nil
+                }
+            }
+            return menus
+        }
+
+        @Test("info --controls names menu values and lists menu entries as v4l2-ctl --list-ctrls-menus does")
+        func infoNamesMenuEntriesAsV4l2CtlDoes() throws {
+            let path = try LabNodes.vividCapture()
+            let listed = try runProgram(["v4l2-ctl", "-d", path, "--list-ctrls-menus"])
+            try #require(listed.status == 0, "v4l2-ctl --list-ctrls-menus failed: \(listed.output)")
+            let expected = Self.menus(listed.output)
+            try #require(expected["test_pattern"]?.isEmpty == false, "v4l2-ctl listed no test_pattern menu:\n\(listed.output)")
+            let scratch = try ScratchFolder()
+            let recording = scratch.file("menus.camrec")
+            try camrecSucceeding(["record", "-d", path, "-o", recording, "--frames", "2"])
+            let info = try camrecSucceeding(["info", recording, "--controls"]).standardOutput
+            let recorded = Self.menus(info.components(separatedBy: "\nChanged while recording")[0])
+            #expect(recorded == expected, "camrec info --controls:\n\(info)\nv4l2-ctl --list-ctrls-menus:\n\(listed.output)")
+            // The value of a menu control is named by its entry, as v4l2-ctl names it.
+            let patternLine = listed.output.split(separator: "\n").first { $0.contains(" test_pattern ") }
+            let recordedLine = info.split(separator: "\n").first { $0.contains(" test_pattern ") }
+            #expect(patternLine != nil && patternLine == recordedLine, "v4l2-ctl: \(patternLine ?? "") camrec: \(recordedLine ?? "")")
+        }
     }
 }

@@ -5,6 +5,7 @@ import Glibc
 #endif
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// The `camrec` executable (`CamrecExecutable.path`) run to completion, its output merged.
 enum CamrecTool {
@@ -18,7 +19,7 @@ struct TestBuffer {
     var streamID: Int
     var sequence: UInt32
     var timestampNanoseconds: Int64
-    var field: UInt32 = 1
+    var field: Field = .none
     var planes: [[UInt8]]
 }
 
@@ -26,11 +27,12 @@ struct TestBuffer {
 /// `requests` is one request (buffers of several streams that belong together).
 enum TestRecording {
     static func write(path: String, streams: [StreamDescription], requests: [[TestBuffer]],
-                      sourceRecording: String? = nil) throws {
+                      sourceRecording: String? = nil, controls: [ControlReading] = []) throws {
         let info = RecordingInfo(camrecVersion: FormatVersion.camrec, host: "lab", commandLine: "LabTests",
                                  startWallNanoseconds: 0, startMonotonicNanoseconds: 0, source: "LabTests",
                                  sourceRecording: sourceRecording, requestToleranceNanoseconds: 0)
         let writer = try RecordingWriter(path: path, info: info, streams: streams)
+        try writer.addControls(controls)
         let encoder = try PlaneEncoder(level: 1)
         var bufferID: Int64 = 0
         for (requestIndex, request) in requests.enumerated() {
@@ -41,9 +43,9 @@ enum TestRecording {
                     let metadata = PlaneMetadata(bytesUsed: UInt32(bytes.count), length: UInt32(bytes.count))
                     planes.append(try bytes.withUnsafeBytes { try encoder.encode($0, metadata: metadata, as: .zstd) })
                 }
-                let metadata = BufferMetadata(
+                let metadata = FrameMetadata(
                     status: .ok, sequence: buffer.sequence,
-                    timestamp: Timestamp(nanoseconds: buffer.timestampNanoseconds, clock: .monotonic),
+                    timestamp: BufferTimestamp(nanoseconds: buffer.timestampNanoseconds, clock: .monotonic),
                     field: buffer.field, planes: planes.map(\.metadata))
                 try writer.append(EncodedBuffer(bufferID: bufferID, requestID: Int64(requestIndex + 1),
                                                 requestJoin: position == 0 ? .opened : .sameSequenceAndTimestamp,
@@ -55,10 +57,10 @@ enum TestRecording {
 
     /// A video stream description as camrec records it from a capture node.
     static func videoStream(id: Int, name: String, fourcc: String, width: UInt32, height: UInt32,
-                            field: UInt32 = 1, colorspace: UInt32 = 8, planes: [PlaneFormat], multiplanar: Bool = false)
+                            field: Field = .none, colorspace: UInt32 = 8, planes: [PlaneLayout], multiplanar: Bool = false)
         -> StreamDescription {
         StreamDescription(id: id, name: name, kind: .video,
-                          format: StreamFormat(bufferType: multiplanar ? 9 : 1, fourcc: FourCC(fourcc) ?? FourCC(rawValue: 0),
+                          format: VideoFormat(bufferType: multiplanar ? .videoCaptureMultiplanar : .videoCapture, pixelFormat: PixelFormat(fourcc) ?? PixelFormat(rawValue: 0),
                                                width: width, height: height, field: field, colorspace: colorspace,
                                                planes: planes))
     }

@@ -3,6 +3,7 @@ import CamrecStore
 import Foundation
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// A vivid instance's capture and output nodes for the loop test, and the 720x480 NTSC layout of
 /// the format both use (vivid loops only between equal formats, sizes and fields).
@@ -10,7 +11,7 @@ struct LoopCase: CustomTestStringConvertible, Sendable {
     var label: String
     var fourcc: String
     var multiplanar: Bool
-    var planes: [PlaneFormat]
+    var planes: [PlaneLayout]
     /// Replay from DMABUFs exported by vim2m, every plane of a buffer in one DMABUF at an offset
     /// (libcamera's FrameBuffer planes sharing one fd), instead of vivid's own MMAP buffers.
     var sharedDMABUF = false
@@ -31,11 +32,11 @@ struct LoopCase: CustomTestStringConvertible, Sendable {
 
     static let all = [
         LoopCase(label: "single-planar YUYV", fourcc: "YUYV", multiplanar: false,
-                 planes: [PlaneFormat(bytesPerLine: 1440, sizeImage: 1440 * 480)]),
+                 planes: [PlaneLayout(bytesPerLine: 1440, sizeImage: 1440 * 480)]),
         LoopCase(label: "multi-planar NM12", fourcc: "NM12", multiplanar: true,
-                 planes: [PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 480), PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 240)]),
+                 planes: [PlaneLayout(bytesPerLine: 720, sizeImage: 720 * 480), PlaneLayout(bytesPerLine: 720, sizeImage: 720 * 240)]),
         LoopCase(label: "multi-planar NM12, both planes in one DMABUF at offsets", fourcc: "NM12", multiplanar: true,
-                 planes: [PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 480), PlaneFormat(bytesPerLine: 720, sizeImage: 720 * 240)],
+                 planes: [PlaneLayout(bytesPerLine: 720, sizeImage: 720 * 480), PlaneLayout(bytesPerLine: 720, sizeImage: 720 * 240)],
                  sharedDMABUF: true),
     ]
 }
@@ -76,7 +77,7 @@ extension Lab {
             let scratch = try ScratchFolder()
             let input = scratch.path + "/loop.camrec"
             let frames = 5
-            let interlaced: UInt32 = 4
+            let interlaced = Field.interlaced
             let stream = TestRecording.videoStream(id: 1, name: "video", fourcc: loop.fourcc, width: 720, height: 480,
                                                    field: interlaced, colorspace: 1, planes: loop.planes,
                                                    multiplanar: loop.multiplanar)
@@ -88,13 +89,13 @@ extension Lab {
             try TestRecording.write(path: input, streams: [stream], requests: recorded.map { [$0] })
 
             let source = try V4L2CaptureSource(nodes: [
-                .init(path: capturePath, format: .init(width: 720, height: 480, fourcc: FourCC(loop.fourcc)), bufferCount: 4),
+                .init(path: capturePath, format: .init(width: 720, height: 480, fourcc: PixelFormat(loop.fourcc)), bufferCount: 4),
             ])
             #expect(source.streams[0].format.field == interlaced)
             try source.start()
             defer { source.stop() }
             let replay = try BackgroundProgram([CamrecExecutable.path, "replay", input, "--to", outputPath] + loop.memoryArguments())
-            var captured: [(metadata: BufferMetadata, bytes: [UInt8])] = []
+            var captured: [(metadata: FrameMetadata, bytes: [UInt8])] = []
             var status: Int32?
             while status == nil {
                 let buffers = try #require(try source.nextBuffers(timeoutMilliseconds: 500), "capture ended: \(source.endReason ?? "")")
@@ -137,7 +138,7 @@ extension Lab {
             let size = Int(stride * height)
             let input = scratch.path + "/rgb.camrec"
             let stream = TestRecording.videoStream(id: 1, name: "rgb", fourcc: "RGB3", width: width, height: height,
-                                                   planes: [PlaneFormat(bytesPerLine: stride, sizeImage: UInt32(size))])
+                                                   planes: [PlaneLayout(bytesPerLine: stride, sizeImage: UInt32(size))])
             // Microsecond timestamps: V4L2 carries timestamps as timeval.
             let recorded = (0..<frames).map { frame in
                 TestBuffer(streamID: 1, sequence: UInt32(frame), timestampNanoseconds: 7_000_000_000 + Int64(frame) * 33_333_000,
@@ -157,7 +158,7 @@ extension Lab {
             try TestRecording.write(
                 path: referencePath,
                 streams: [TestRecording.videoStream(id: 1, name: "capture", fourcc: "RGB3", width: width, height: height,
-                                                    planes: [PlaneFormat(bytesPerLine: stride, sizeImage: UInt32(size))])],
+                                                    planes: [PlaneLayout(bytesPerLine: stride, sizeImage: UInt32(size))])],
                 requests: (0..<frames).map { frame in
                     [TestBuffer(streamID: 1, sequence: UInt32(frame), timestampNanoseconds: recorded[frame].timestampNanoseconds,
                                 planes: [Array(reference[(frame * size)..<((frame + 1) * size)])])]
@@ -240,12 +241,12 @@ extension Lab {
             let scratch = try ScratchFolder()
             let input = scratch.path + "/params.camrec"
             let requests = 4
-            let video = TestRecording.videoStream(id: 1, name: "video", fourcc: "YUYV", width: 720, height: 480, field: 4,
-                                                  colorspace: 1, planes: [PlaneFormat(bytesPerLine: 1440, sizeImage: 1440 * 480)])
+            let video = TestRecording.videoStream(id: 1, name: "video", fourcc: "YUYV", width: 720, height: 480, field: .interlaced,
+                                                  colorspace: 1, planes: [PlaneLayout(bytesPerLine: 1440, sizeImage: 1440 * 480)])
             let params = StreamDescription(id: 2, name: "params", kind: .meta,
-                                           format: StreamFormat(bufferType: 14, fourcc: FourCC("VIVD") ?? FourCC(rawValue: 0),
-                                                                width: 0, height: 0, field: 1,
-                                                                planes: [PlaneFormat(bytesPerLine: 0, sizeImage: 8)]))
+                                           format: VideoFormat(bufferType: .metaOutput, pixelFormat: PixelFormat("VIVD") ?? PixelFormat(rawValue: 0),
+                                                                width: 0, height: 0, field: .none,
+                                                                planes: [PlaneLayout(bytesPerLine: 0, sizeImage: 8)]))
             func parameters(brightness: UInt16) -> [UInt8] {
                 // struct vivid_meta_out_buf { u16 brightness, contrast, saturation; s16 hue }, little-endian.
                 [UInt16(brightness), 100, 110, 0].flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] }
@@ -254,7 +255,7 @@ extension Lab {
             try TestRecording.write(path: input, streams: [video, params], requests: (0..<requests).map { index in
                 let timestamp = 3_000_000_000 + Int64(index) * 200_000_000
                 return [
-                    TestBuffer(streamID: 1, sequence: UInt32(index), timestampNanoseconds: timestamp, field: 4,
+                    TestBuffer(streamID: 1, sequence: UInt32(index), timestampNanoseconds: timestamp, field: .interlaced,
                                planes: [TestRecording.pattern(frame: index, plane: 0, count: 1440 * 480)]),
                     TestBuffer(streamID: 2, sequence: UInt32(index), timestampNanoseconds: timestamp,
                                planes: [parameters(brightness: brightness[index])]),
@@ -285,7 +286,7 @@ extension Lab {
             let scratch = try ScratchFolder()
             let input = scratch.path + "/yuyv.camrec"
             let stream = TestRecording.videoStream(id: 1, name: "yuyv", fourcc: "YUYV", width: 320, height: 240,
-                                                   planes: [PlaneFormat(bytesPerLine: 640, sizeImage: 640 * 240)])
+                                                   planes: [PlaneLayout(bytesPerLine: 640, sizeImage: 640 * 240)])
             try TestRecording.write(path: input, streams: [stream], requests: [[
                 TestBuffer(streamID: 1, sequence: 0, timestampNanoseconds: 1_000_000,
                            planes: [TestRecording.pattern(frame: 0, plane: 0, count: 640 * 240)]),
@@ -309,8 +310,8 @@ extension Lab {
             #expect(sink.device.outputQueue?.memory == nil)
 
             // A code vivid's output does not list: vivid adjusts it to one it does, which is refused the same way.
-            let odd = TestRecording.videoStream(id: 1, name: "odd", fourcc: "MJPG", width: 720, height: 480, field: 4,
-                                                planes: [PlaneFormat(bytesPerLine: 0, sizeImage: 100_000)])
+            let odd = TestRecording.videoStream(id: 1, name: "odd", fourcc: "MJPG", width: 720, height: 480, field: .interlaced,
+                                                planes: [PlaneLayout(bytesPerLine: 0, sizeImage: 100_000)])
             let adjusted = try V4L2OutputSink(path: try LabNodes.vividOutput())
             let adjustedError = #expect(throws: V4L2Error.self) { try adjusted.prepare(stream: odd) }
             #expect(adjustedError?.kind == .formatAdjusted)
@@ -320,8 +321,8 @@ extension Lab {
 
             // Two memory planes cannot go to a single-planar queue: refused before VIDIOC_S_FMT.
             let planar = TestRecording.videoStream(id: 1, name: "nm12", fourcc: "NM12", width: 320, height: 180,
-                                                   planes: [PlaneFormat(bytesPerLine: 320, sizeImage: 320 * 180),
-                                                            PlaneFormat(bytesPerLine: 320, sizeImage: 320 * 90)],
+                                                   planes: [PlaneLayout(bytesPerLine: 320, sizeImage: 320 * 180),
+                                                            PlaneLayout(bytesPerLine: 320, sizeImage: 320 * 90)],
                                                    multiplanar: true)
             let single = try V4L2OutputSink(path: try LabNodes.vividOutput())
             let planeError = #expect(throws: V4L2Error.self) { try single.prepare(stream: planar) }

@@ -3,6 +3,7 @@ import CamrecStore
 import Foundation
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// A memory strategy for the bit-exact comparison.
 enum MemoryCase: String, CaseIterable, Sendable {
@@ -33,7 +34,7 @@ extension Lab {
             let nodeMemory: V4L2CaptureSource.CaptureMemory =
                 memory == .mmap ? .mmap : .dmabuf(exporterPath: try LabNodes.vim2m())
             let source = try V4L2CaptureSource(nodes: [
-                .init(path: path, format: .init(width: capture.width, height: capture.height, fourcc: FourCC(capture.fourcc)),
+                .init(path: path, format: .init(width: capture.width, height: capture.height, fourcc: PixelFormat(capture.fourcc)),
                       bufferCount: 3, memory: nodeMemory),
             ])
             let frameSize = source.streams[0].format.planes.reduce(0) { $0 + Int($1.sizeImage) }

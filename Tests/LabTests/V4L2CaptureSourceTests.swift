@@ -3,11 +3,12 @@ import CamrecStore
 import Foundation
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// Collects `count` buffers per stream from a source, copying their bytes and releasing each one
 /// from another thread (as the recorder's compression workers do).
-func collect(_ source: V4L2CaptureSource, perStream count: Int) throws -> [Int: [(metadata: BufferMetadata, bytes: [UInt8])]] {
-    var collected: [Int: [(metadata: BufferMetadata, bytes: [UInt8])]] = [:]
+func collect(_ source: V4L2CaptureSource, perStream count: Int) throws -> [Int: [(metadata: FrameMetadata, bytes: [UInt8])]] {
+    var collected: [Int: [(metadata: FrameMetadata, bytes: [UInt8])]] = [:]
     var idlePolls = 0
     let releases = DispatchGroup()
     while source.streams.contains(where: { (collected[$0.id]?.count ?? 0) < count }) {
@@ -41,18 +42,18 @@ extension Lab {
             let videoPath = try LabNodes.vividCapture()
             let metaPath = try LabNodes.vividMetadataCapture()
             let source = try V4L2CaptureSource(nodes: [
-                .init(path: videoPath, format: .init(width: 320, height: 180, fourcc: FourCC("YUYV")), bufferCount: 4),
+                .init(path: videoPath, format: .init(width: 320, height: 180, fourcc: PixelFormat("YUYV")), bufferCount: 4),
                 .init(path: metaPath, bufferCount: 4),
             ])
             #expect(source.streams.count == 2)
             let video = source.streams[0]
             #expect(video.name == videoPath.replacingOccurrences(of: "/dev/", with: ""))
             #expect(video.kind == .video)
-            #expect(video.format.fourcc == FourCC("YUYV"))
-            #expect(video.format.bufferType == 1)
+            #expect(video.format.pixelFormat == PixelFormat("YUYV"))
+            #expect(video.format.bufferType == .videoCapture)
             #expect(video.format.width == 320 && video.format.height == 180)
-            #expect(video.format.planes == [PlaneFormat(bytesPerLine: 640, sizeImage: 640 * 180)])
-            #expect(video.format.field == 1)
+            #expect(video.format.planes == [PlaneLayout(bytesPerLine: 640, sizeImage: 640 * 180)])
+            #expect(video.format.field == .none)
             #expect(video.format.colorspace != 0)
             #expect(video.device?.driver == "vivid")
             #expect(video.device?.path == videoPath)
@@ -60,8 +61,8 @@ extension Lab {
             let meta = source.streams[1]
             #expect(meta.kind == .meta)
             #expect(meta.name.hasPrefix("meta"))
-            #expect(meta.format.fourcc == FourCC("UVCH"))
-            #expect(meta.format.bufferType == 13)
+            #expect(meta.format.pixelFormat == PixelFormat("UVCH"))
+            #expect(meta.format.bufferType == .metaCapture)
 
             try source.start()
             defer { source.stop() }
@@ -80,7 +81,7 @@ extension Lab {
             }
             let videoBuffers = try #require(collected[video.id])
             #expect(videoBuffers.allSatisfy { $0.metadata.planes[0].bytesUsed == 640 * 180 })
-            #expect(videoBuffers.allSatisfy { $0.metadata.field == 1 })
+            #expect(videoBuffers.allSatisfy { $0.metadata.field == .none })
             source.stop()
             #expect(try source.nextBuffers(timeoutMilliseconds: 10) == nil)
             #expect(source.endReason == nil, "a stop is not an end")
@@ -88,7 +89,7 @@ extension Lab {
 
         @Test func adjustedFormatIsRefusedUnlessAccepted() throws {
             let path = try LabNodes.vividCapture()
-            let request = V4L2CaptureSource.Node(path: path, format: .init(width: 333, height: 241, fourcc: FourCC("YUYV")))
+            let request = V4L2CaptureSource.Node(path: path, format: .init(width: 333, height: 241, fourcc: PixelFormat("YUYV")))
             let error = #expect(throws: V4L2Error.self) { try V4L2CaptureSource(nodes: [request]) }
             #expect(error?.kind == .formatAdjusted)
             #expect(error?.description.contains("asked for 333x241 YUYV") == true)
@@ -119,7 +120,7 @@ extension Lab {
         @Test(.enabled(if: LabEnvironment.allowsDestructiveTests, "disconnects vivid: run alone with CAMREC_LAB_DESTRUCTIVE=1"))
         func disconnectEndsTheSourceWithAReason() throws {
             let path = try LabNodes.vividCapture()
-            let source = try V4L2CaptureSource(nodes: [.init(path: path, format: .init(width: 320, height: 180, fourcc: FourCC("YUYV")))])
+            let source = try V4L2CaptureSource(nodes: [.init(path: path, format: .init(width: 320, height: 180, fourcc: PixelFormat("YUYV")))])
             try source.start()
             defer { source.stop() }
             _ = try collect(source, perStream: 2)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// The lab suites share the lab's devices, so they run one test at a time.
 @Suite("Lab", .serialized, .enabled(if: LabEnvironment.isAvailable, "needs the V4L2 lab (tools/v4l2-lab)"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import V4L2
+import V4L2Vocabulary
 
 /// Dequeues `count` buffers from a streaming capture queue, re-queueing each after `inspect`.
 func captureFrames(_ queue: BufferQueue, buffers: [FrameBuffer], count: Int,
@@ -42,7 +43,7 @@ extension Lab {
             var timestamps: [Int64] = []
             try captureFrames(queue, buffers: buffers, count: 5) { dequeued, buffer in
                 let metadata = dequeued.metadata
-                #expect(metadata.status == .success)
+                #expect(metadata.status == .ok)
                 #expect(metadata.timestamp.clock == .monotonic)
                 #expect(metadata.planes.map(\.bytesUsed) == format.planes.map(\.sizeImage))
                 let bytes = buffer.planes[0].prefix(Int(metadata.planes[0].bytesUsed))
@@ -78,7 +79,7 @@ extension Lab {
             try queue.streamOn()
             defer { try? queue.streamOff() }
             try captureFrames(queue, buffers: buffers, count: 3) { dequeued, buffer in
-                #expect(dequeued.metadata.status == .success)
+                #expect(dequeued.metadata.status == .ok)
                 #expect(dequeued.metadata.planes.map(\.bytesUsed) == format.planes.map(\.sizeImage))
                 let bytes = buffer.planes[0].prefix(Int(dequeued.metadata.planes[0].bytesUsed))
                 #expect(bytes.contains { $0 != 0 }, "vivid wrote into vim2m's buffer")
@@ -96,7 +97,7 @@ extension Lab {
             try queue.streamOn()
             defer { try? queue.streamOff() }
             try captureFrames(queue, buffers: buffers, count: 3) { dequeued, _ in
-                #expect(dequeued.metadata.status == .success)
+                #expect(dequeued.metadata.status == .ok)
                 #expect(dequeued.metadata.planes.count == 1)
                 #expect(dequeued.metadata.planes[0].bytesUsed > 0)
                 #expect(dequeued.metadata.planes[0].bytesUsed <= format.planes[0].sizeImage)

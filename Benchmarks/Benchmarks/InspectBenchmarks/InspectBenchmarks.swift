@@ -9,6 +9,7 @@ import Benchmark
 import CamrecInspect
 import CamrecStore
 import Foundation
+import V4L2Vocabulary
 
 /// The 1M-buffer recording, made on first use.
 let bigRecording: Result<String, StoreError> = makeBigRecording(buffersPerStream: 500_000)
@@ -19,11 +20,11 @@ func makeBigRecording(buffersPerStream: Int) -> Result<String, StoreError> {
     return Result { () throws(StoreError) in
         let streams = [
             StreamDescription(id: 1, name: "main", kind: .video,
-                              format: StreamFormat(bufferType: 1, fourcc: FourCC(rawValue: 0x5659_5559), width: 8, height: 2,
-                                                   planes: [PlaneFormat(bytesPerLine: 16, sizeImage: 32)])),
+                              format: VideoFormat(bufferType: .videoCapture, pixelFormat: PixelFormat(rawValue: 0x5659_5559), width: 8, height: 2,
+                                                   planes: [PlaneLayout(bytesPerLine: 16, sizeImage: 32)])),
             StreamDescription(id: 2, name: "meta", kind: .meta,
-                              format: StreamFormat(bufferType: 13, fourcc: FourCC(rawValue: 0x444D_5343), width: 0, height: 0,
-                                                   planes: [PlaneFormat(bytesPerLine: 0, sizeImage: 16)])),
+                              format: VideoFormat(bufferType: .metaCapture, pixelFormat: PixelFormat(rawValue: 0x444D_5343), width: 0, height: 0,
+                                                   planes: [PlaneLayout(bytesPerLine: 0, sizeImage: 16)])),
         ]
         let info = RecordingInfo(camrecVersion: FormatVersion.camrec, host: "bench", commandLine: "InspectBenchmarks",
                                  startWallNanoseconds: 0, startMonotonicNanoseconds: 0, source: "synthetic index",
@@ -35,7 +36,7 @@ func makeBigRecording(buffersPerStream: Int) -> Result<String, StoreError> {
         var sequence: UInt32 = 0
         for frame in 0..<buffersPerStream {
             if frame > 0 && frame % 1000 == 0 { sequence += 1 }  // A driver drop.
-            let timestamp = Timestamp(nanoseconds: Int64(sequence) * 33_333_333, clock: .monotonic)
+            let timestamp = BufferTimestamp(nanoseconds: Int64(sequence) * 33_333_333, clock: .monotonic)
             for stream in streams {
                 bufferID += 1
                 let size = Int(stream.format.planes[0].sizeImage)
@@ -52,8 +53,8 @@ func makeBigRecording(buffersPerStream: Int) -> Result<String, StoreError> {
                 try writer.append(EncodedBuffer(
                     bufferID: bufferID, requestID: Int64(frame + 1),
                     requestJoin: stream.id == 1 ? .opened : .sameSequenceAndTimestamp, streamID: stream.id,
-                    metadata: BufferMetadata(status: error ? .error : .ok, sequence: sequence, timestamp: timestamp,
-                                             flags: error ? 0x40 : 0, planes: [plane.metadata]),
+                    metadata: FrameMetadata(status: error ? .error : .ok, sequence: sequence, timestamp: timestamp,
+                                             flags: error ? .error : [], planes: [plane.metadata]),
                     planes: [plane]))
             }
             sequence += 1

@@ -2,6 +2,7 @@ import CamrecEngine
 import CamrecStore
 import CZstdBench
 import Foundation
+import V4L2Vocabulary
 import Synchronization
 
 /// Throughput in this package is MB/s of raw (uncompressed) bytes, with MB = 1,000,000 bytes,
@@ -100,10 +101,10 @@ public final class PrerenderedSource: FrameSource, @unchecked Sendable {
         sequence &+= 1
         let bytes = frameSet.frames[Int(frame) % frameSet.frames.count]
         let size = UInt32(bytes.count)
-        let metadata = BufferMetadata(
+        let metadata = FrameMetadata(
             status: .ok, sequence: frame,
-            timestamp: Timestamp(nanoseconds: startNanoseconds + Int64(frame) * 33_333_333, clock: .monotonic),
-            flags: 0x2000, field: 1, planes: [PlaneMetadata(bytesUsed: size, dataOffset: 0, length: size)])
+            timestamp: BufferTimestamp(nanoseconds: startNanoseconds + Int64(frame) * 33_333_333, clock: .monotonic),
+            flags: .timestampMonotonic, field: .none, planes: [PlaneMetadata(bytesUsed: size, dataOffset: 0, length: size)])
         let semaphore = freeBuffers
         return [CapturedBuffer(streamID: frameSet.stream.id, metadata: metadata, planeBytes: [bytes],
                                release: { semaphore.signal() })]
@@ -288,10 +289,10 @@ public func writeEncodedFrames(_ encoded: EncodedFrames, frameCount: Int,
     var stored: Int64 = 0
     for index in 0..<frameCount {
         let plane = encoded.planes[index % encoded.planes.count]
-        let metadata = BufferMetadata(
+        let metadata = FrameMetadata(
             status: .ok, sequence: UInt32(index),
-            timestamp: Timestamp(nanoseconds: started + Int64(index) * 33_333_333, clock: .monotonic),
-            flags: 0x2000, field: 1, planes: [plane.metadata])
+            timestamp: BufferTimestamp(nanoseconds: started + Int64(index) * 33_333_333, clock: .monotonic),
+            flags: .timestampMonotonic, field: .none, planes: [plane.metadata])
         try writer.append(EncodedBuffer(bufferID: Int64(index + 1), requestID: Int64(index + 1), requestJoin: .opened,
                                         streamID: encoded.frames.stream.id, metadata: metadata, planes: [plane]))
         raw += Int64(plane.storedSize)

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <linux/videodev2.h>
 #include <linux/media.h>
+#include <linux/v4l2-subdev.h>
 #include <linux/dma-buf.h>
 
 /// ioctl that retries on EINTR; returns 0 or -1 with errno set. Swift cannot call variadic ioctl.
@@ -39,6 +40,9 @@ static const unsigned long CV4L2_VIDIOC_DECODER_CMD = VIDIOC_DECODER_CMD;
 static const unsigned long CV4L2_VIDIOC_TRY_DECODER_CMD = VIDIOC_TRY_DECODER_CMD;
 static const unsigned long CV4L2_VIDIOC_G_SELECTION = VIDIOC_G_SELECTION;
 static const unsigned long CV4L2_VIDIOC_S_SELECTION = VIDIOC_S_SELECTION;
+
+static const unsigned long CV4L2_VIDIOC_SUBDEV_G_FMT = VIDIOC_SUBDEV_G_FMT;
+static const unsigned long CV4L2_VIDIOC_SUBDEV_G_FRAME_INTERVAL = VIDIOC_SUBDEV_G_FRAME_INTERVAL;
 
 static const unsigned long CV4L2_MEDIA_IOC_DEVICE_INFO = MEDIA_IOC_DEVICE_INFO;
 static const unsigned long CV4L2_MEDIA_IOC_G_TOPOLOGY = MEDIA_IOC_G_TOPOLOGY;

@@ -1,16 +1,8 @@
 import CV4L2
+import V4L2Vocabulary
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The current value of a V4L2 control: a number for the scalar types (integer, bool, menu,
-/// integer menu, bitmask, int64), text for a string control, and the payload's bytes for an
-/// array or compound control (V4L2_CTRL_FLAG_HAS_PAYLOAD).
-public enum ControlValue: Sendable, Equatable {
-    case integer(Int64)
-    case text(String)
-    case bytes([UInt8])
-}
 
 extension VideoDevice {
     /// The control's current value (VIDIOC_G_EXT_CTRLS); nil for a control that has none to read:

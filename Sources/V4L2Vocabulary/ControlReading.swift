@@ -1,30 +1,12 @@
-import Foundation
-
 /// One V4L2 control of a recorded device as camrec read it (VIDIOC_QUERY_EXT_CTRL for what it is,
 /// VIDIOC_G_EXT_CTRLS for its value): at the start of the recording, or when V4L2_EVENT_CTRL said
-/// that someone changed it. One row of the index's `controls` table.
+/// that someone changed it. The recorder makes it from a `ControlInfo` and its `ControlValue`;
+/// the index stores one per row of its `controls` table.
 public struct ControlReading: Sendable, Codable, Equatable {
     /// Whether the reading is the value at the start or a change while recording.
     public enum Event: String, Sendable, Codable {
         case start
         case change
-    }
-
-    /// A control's value: a number for the scalar types (integer, bool, menu, bitmask, ...), text
-    /// for a string control, the payload's bytes for a compound or array control.
-    public enum Value: Sendable, Codable, Equatable, CustomStringConvertible {
-        case integer(Int64)
-        case text(String)
-        case bytes(Data)
-
-        public var description: String {
-            switch self {
-            case .integer(let value): String(value)
-            case .text(let text): "'\(text)'"
-            case .bytes(let bytes): "\(bytes.count) bytes " + bytes.prefix(16).map { String(format: "%02x", $0) }.joined()
-                + (bytes.count > 16 ? "..." : "")
-            }
-        }
     }
 
     /// In the order the recorder made them, from 1; the writer assigns it.
@@ -39,21 +21,24 @@ public struct ControlReading: Sendable, Codable, Equatable {
     public var name: String
     /// The name as v4l2-ctl spells it, "brightness".
     public var key: String
-    /// enum v4l2_ctrl_type, and its name as v4l2-ctl prints it ("int", "menu").
-    public var type: UInt32
+    public var type: ControlType
+    /// The type's name as v4l2-ctl prints it ("int", "menu"), as the recording camrec named it.
     public var typeName: String
     /// nil when the control cannot be read (a write-only control, a button).
-    public var value: Value?
+    public var value: ControlValue?
     public var minimum: Int64
     public var maximum: Int64
     public var step: UInt64
     public var defaultValue: Int64
-    /// V4L2_CTRL_FLAG_*.
+    /// V4L2_CTRL_FLAG_* (`ControlFlags`).
     public var flags: UInt32
+    /// For a menu or integer menu control read at the start: its entries (VIDIOC_QUERYMENU). Nil
+    /// where they were not read (a change while recording, a recording before index version 4).
+    public var menu: [MenuEntry]?
 
     public init(id: Int64 = 0, streamID: Int, event: Event, monotonicNanoseconds: Int64, controlID: UInt32, name: String,
-                key: String, type: UInt32, typeName: String, value: Value?, minimum: Int64, maximum: Int64, step: UInt64,
-                defaultValue: Int64, flags: UInt32) {
+                key: String, type: ControlType, typeName: String, value: ControlValue?, minimum: Int64, maximum: Int64,
+                step: UInt64, defaultValue: Int64, flags: UInt32, menu: [MenuEntry]? = nil) {
         self.id = id
         self.streamID = streamID
         self.event = event
@@ -69,5 +54,16 @@ public struct ControlReading: Sendable, Codable, Equatable {
         self.step = step
         self.defaultValue = defaultValue
         self.flags = flags
+        self.menu = menu
+    }
+
+    /// The reading of `control` with `value`, taken at `monotonicNanoseconds`; a start reading keeps
+    /// the menu entries.
+    public init(streamID: Int, event: Event, monotonicNanoseconds: Int64, control: ControlInfo, value: ControlValue?) {
+        self.init(streamID: streamID, event: event, monotonicNanoseconds: monotonicNanoseconds, controlID: control.id,
+                  name: control.name, key: control.key, type: control.type, typeName: control.type.description,
+                  value: value, minimum: control.minimum, maximum: control.maximum, step: control.step,
+                  defaultValue: control.defaultValue, flags: control.flags,
+                  menu: event == .start && !control.menu.isEmpty ? control.menu : nil)
     }
 }
