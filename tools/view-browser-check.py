@@ -287,6 +287,41 @@ def diff_recordings(arguments, driver, figures):
         viewer.stop()
 
 
+def ring_recording(arguments, driver, figures):
+    """A ring recording's trigger events are listed and drawn where they fired."""
+    import sqlite3
+    from selenium.webdriver.common.by import By
+    recording = os.path.join(arguments.work, "ring.camrec")
+    camrec(arguments.camrec, "record", "--synthetic", "--synthetic-unpaced", "--synthetic-size", "64x48",
+           "--synthetic-error-every", "25", "--frames", "90", "--ring", "1s", "--post", "200ms",
+           "--trigger-on", "error-buffer", "-o", recording)
+    index = sqlite3.connect(os.path.join(recording, "index.sqlite"))
+    expected = [row[0] for row in index.execute("SELECT timestamp_ns FROM events ORDER BY id")]
+    index.close()
+    check(len(expected) > 0, "the ring recording has trigger events")
+    viewer = Viewer(arguments.camrec, [recording])
+    try:
+        driver.get(viewer.url)
+        wait_for(driver, "window.camrecView && window.camrecView.ready")
+        listed = len(driver.find_elements(By.CSS_SELECTOR, "#notes li.event"))
+        check(listed == len(expected), f"{listed} events listed, as the index holds {len(expected)}")
+        drawn = driver.execute_script("""
+            const v = window.camrecView, c = document.getElementById('timeline'), g = c.getContext('2d');
+            const ratio = window.devicePixelRatio || 1; let hits = 0;
+            const lane = v.recordings[0].streams[1].name;
+            for (const e of v.events[0]) {
+              const lay = v.layout(0, lane, e.timestamp_ns);
+              const d = g.getImageData(Math.round(lay.x * ratio), Math.round((lay.y + 13) * ratio), 1, 1).data;
+              if (d[0] > 200 && d[1] < 120 && d[2] > 200) hits++;
+            }
+            return hits;""")
+        check(drawn == len(expected), f"every event is drawn where it fired ({drawn} of {len(expected)})")
+        figures["events"] = listed
+        driver.save_screenshot(os.path.join(arguments.screenshots, "events.png"))
+    finally:
+        viewer.stop()
+
+
 def big_recording(arguments, driver, figures):
     viewer = Viewer(arguments.camrec, [arguments.big])
     try:
@@ -326,6 +361,7 @@ def main():
     try:
         single_recording(arguments, driver, figures)
         diff_recordings(arguments, driver, figures)
+        ring_recording(arguments, driver, figures)
         if arguments.big:
             big_recording(arguments, driver, figures)
     finally:

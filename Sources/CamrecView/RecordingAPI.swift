@@ -116,6 +116,35 @@ struct RecordingAPI {
         }
     }
 
+    /// A trigger event of a ring recording (index v5): what fired it, when, and the window kept.
+    struct Event: Encodable {
+        var trigger: String
+        var detail: String
+        var timestamp_ns: Int64
+        var stream: String?
+        var sequence: Int64?
+        var window_start_ns: Int64
+        var window_end_ns: Int64
+    }
+
+    /// The recording's trigger events; none for recordings that are not rings (or older than v5).
+    func events() throws -> [Event] {
+        try recording.withReader { reader in
+            let table = try reader.index.database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'")
+            guard try table.step() else { return [] }
+            let rows = try reader.index.database.prepare(
+                "SELECT trigger, detail, timestamp_ns, stream_id, sequence, window_start_ns, window_end_ns FROM events ORDER BY id LIMIT 10000")
+            var events: [Event] = []
+            while try rows.step() {
+                let streamID = rows.optionalInt64(3).map { Int($0) }
+                events.append(Event(trigger: rows.text(0), detail: rows.text(1), timestamp_ns: rows.int64(2),
+                                    stream: recording.timelines.first { $0.streamID == streamID }?.name,
+                                    sequence: rows.optionalInt64(4), window_start_ns: rows.int64(5), window_end_ns: rows.int64(6)))
+            }
+            return events
+        }
+    }
+
     struct Detail: Encodable {
         struct Plane: Encodable {
             var bytesused: UInt32

@@ -69,7 +69,7 @@ enum ViewerPage {
       <div id="diff-summary"></div>
       <ul class="lists" id="differences"></ul>
     </div>
-    <h3>Notes</h3>
+    <h3>Events and notes</h3>
     <ul class="lists" id="notes"></ul>
   </div>
 </main>

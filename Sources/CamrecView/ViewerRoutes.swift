@@ -6,6 +6,7 @@ import NIOCore
 ///
 ///     GET /api/recordings                              info --json of each recording, by index
 ///     GET /api/r/{n}/markers                           driver drops, errors, recorder drops per stream
+///     GET /api/r/{n}/events                            trigger events of a ring recording, with their windows
 ///     GET /api/r/{n}/notes                             the recorder's notes, placed on the buffer clock
 ///     GET /api/r/{n}/summary?stream=S&from=T0&to=T1&buckets=B   counts per time bucket
 ///     GET /api/r/{n}/buffers?stream=S&from=T0&to=T1&limit=L     rows as frames --json
@@ -33,6 +34,9 @@ struct ViewerRoutes: Sendable {
         }
         router.get("/api/r/:n/markers") { _, context in
             try Self.json(RecordingAPI(recording: try recording(context)).markers())
+        }
+        router.get("/api/r/:n/events") { _, context in
+            try Self.json(try RecordingAPI(recording: try recording(context)).events())
         }
         router.get("/api/r/:n/notes") { _, context in
             try Self.json(try RecordingAPI(recording: try recording(context)).notes())

@@ -9,7 +9,7 @@ const view = window.camrecView = { ready: false, firstPaintMs: null, markers: []
 const $ = (id) => document.getElementById(id);
 const canvas = $("timeline");
 const LANE = 26, PLOT = 44, GAP = 6, LEFT = 150, ROWS_BELOW = 2500;
-const colors = { buffer: "#5a8fd0", error: "#f05050", cancelled: "#c080f0", drop: "#f0a040", recorder: "#f0e040", note: "#80e0ff", psnr: "#ff7070" };
+const colors = { buffer: "#5a8fd0", error: "#f05050", cancelled: "#c080f0", drop: "#f0a040", recorder: "#f0e040", note: "#80e0ff", psnr: "#ff7070", event: "#ff50ff" };
 let lanes = [];          // { rec, stream, y, summary, rows }
 let range = { from: 0, to: 1 }, whole = { from: 0, to: 1 }, origin = 0;
 let selected = null;     // { rec, stream, sequence }
@@ -33,9 +33,10 @@ async function start() {
     view.recordings = await getJSON("/api/recordings");
     $("title").textContent = view.recordings.map((r) => r.path).join("  vs  ");
     const indices = view.recordings.map((_, index) => index);
-    [view.markers, view.notes] = await Promise.all([
+    [view.markers, view.notes, view.events] = await Promise.all([
       Promise.all(indices.map((index) => getJSON(`/api/r/${index}/markers`))),
-      Promise.all(indices.map((index) => getJSON(`/api/r/${index}/notes`)))]);
+      Promise.all(indices.map((index) => getJSON(`/api/r/${index}/notes`))),
+      Promise.all(indices.map((index) => getJSON(`/api/r/${index}/events`)))]);
     view.timings.markers = performance.now();
     let first = Infinity, last = -Infinity;
     view.recordings.forEach((recording, rec) => {
@@ -171,6 +172,17 @@ function drawLane(g, lane, width) {
       if (m.timestamp_ns < range.from || m.timestamp_ns > range.to) continue;
       const x = xOf(m.timestamp_ns);
       g.beginPath(); g.arc(x, y + LANE / 2, 3, 0, 7); g.fill();
+    }
+  }
+  // Trigger events: the window each kept as a band, the moment it fired as a magenta line.
+  for (const event of (view.events || [])[lane.rec] || []) {
+    if (event.window_end_ns < range.from || event.window_start_ns > range.to) continue;
+    const x0 = Math.max(LEFT, xOf(event.window_start_ns)), x1 = Math.min(width, xOf(event.window_end_ns));
+    g.fillStyle = "rgba(255, 80, 255, 0.12)";
+    g.fillRect(x0, y, Math.max(1, x1 - x0), LANE);
+    if (event.timestamp_ns >= range.from && event.timestamp_ns <= range.to) {
+      g.fillStyle = colors.event;
+      g.fillRect(Math.round(xOf(event.timestamp_ns)) - 1, y, 2, LANE);
     }
   }
   // Recorder notes: a cyan tick on the lane of their stream, or on every lane of the recording.
@@ -540,6 +552,17 @@ function listMarkers() {
 function listNotes() {
   const list = $("notes");
   list.innerHTML = "";
+  view.recordings.forEach((recording, rec) => {
+    for (const event of view.events[rec]) {
+      const li = document.createElement("li");
+      li.className = "event";
+      li.dataset.recording = rec;
+      li.textContent = `${view.recordings.length == 2 ? "#" + rec + " " : ""}${seconds(event.timestamp_ns)} event (${event.trigger}): ${event.detail}`;
+      li.style.color = colors.event;
+      li.onclick = () => { range = { from: event.window_start_ns, to: Math.max(event.window_end_ns, event.window_start_ns + 1000) }; scheduleRefresh(); };
+      list.append(li);
+    }
+  });
   view.recordings.forEach((recording, rec) => {
     for (const note of view.notes[rec]) {
       const li = document.createElement("li");
