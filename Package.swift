@@ -14,10 +14,13 @@ let package = Package(
         .library(name: "CamrecInspect", targets: ["CamrecInspect"]),
         .library(name: "V4L2", targets: ["V4L2"]),
         .library(name: "V4L2Vocabulary", targets: ["V4L2Vocabulary"]),
+        .library(name: "CamrecView", targets: ["CamrecView"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         // C and system-library targets.
@@ -41,8 +44,15 @@ let package = Package(
         .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2", "V4L2Vocabulary"]),
         .target(name: "CamrecInspect", dependencies: ["CamrecStore", "V4L2Vocabulary", "CZstd", "CV4LConvert", "CV4L2", "CPNG",
                                                       .product(name: "SystemPackage", package: "swift-system")]),
+        // The local web viewer (camrec view): JSON API and pages served from the binary.
+        .target(name: "CamrecView", dependencies: ["CamrecStore", "CamrecInspect", "V4L2Vocabulary",
+                                                   .product(name: "Hummingbird", package: "hummingbird"),
+                                                   .product(name: "NIOCore", package: "swift-nio")],
+                // Optimised in debug builds too: the timeline summarises up to a million buffers per
+                // zoom step, about ten times slower unoptimised (first paint of 1M buffers over a second).
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .executableTarget(name: "camrec", dependencies: [
-            "CamrecStore", "CamrecEngine", "CamrecInspect", "V4L2", "V4L2Vocabulary",
+            "CamrecStore", "CamrecEngine", "CamrecInspect", "CamrecView", "V4L2", "V4L2Vocabulary",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
@@ -55,6 +65,7 @@ let package = Package(
         .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecTestSupport", "CamrecEngine", "CamrecStore", "V4L2Vocabulary"]),
         .testTarget(name: "CamrecInspectTests", dependencies: ["CamrecTestSupport", "CamrecInspect", "CamrecStore", "CamrecEngine", "V4L2Vocabulary"]),
         .testTarget(name: "CamrecCLITests", dependencies: ["CamrecTestSupport", "CamrecStore", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecViewTests", dependencies: ["CamrecTestSupport", "CamrecView", "CamrecStore", "CamrecInspect", "CamrecEngine"]),
         .testTarget(name: "LabTests", dependencies: ["V4L2", "V4L2Vocabulary", "CamrecStore", "CamrecEngine"]),
     ],
     swiftLanguageModes: [.v6]
