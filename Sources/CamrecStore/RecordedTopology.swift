@@ -78,6 +78,8 @@ public enum RecordedTopology {
 
 extension RecordingIndex {
     /// Inserts a media graph with its streams, entities, interfaces, pads (and formats) and links.
+    /// An id the graph lists twice (only a damaged chunk's record can) keeps its first row, so
+    /// `recover` still rebuilds the rest.
     public func insertMediaGraph(_ graph: MediaGraph) throws(StoreError) {
         let media = Int64(graph.id)
         let info = graph.device
@@ -92,20 +94,20 @@ extension RecordingIndex {
             ])
         let stream = try database.prepare("INSERT OR IGNORE INTO media_streams (media_id, stream_id) VALUES (?, ?)")
         for streamID in graph.streamIDs { try stream.run([.integer(media), .integer(Int64(streamID))]) }
-        let entity = try database.prepare("INSERT INTO media_entities (media_id, id, name, function, flags) VALUES (?, ?, ?, ?, ?)")
+        let entity = try database.prepare("INSERT OR IGNORE INTO media_entities (media_id, id, name, function, flags) VALUES (?, ?, ?, ?, ?)")
         for item in graph.topology.entities {
             try entity.run([.integer(media), .integer(Int64(item.id)), .text(item.name), .integer(Int64(item.function)),
                             .integer(Int64(item.flags))])
         }
         let interface = try database.prepare(
-            "INSERT INTO media_interfaces (media_id, id, type, flags, major, minor, device_node) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT OR IGNORE INTO media_interfaces (media_id, id, type, flags, major, minor, device_node) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for item in graph.topology.interfaces {
             try interface.run([.integer(media), .integer(Int64(item.id)), .integer(Int64(item.type)), .integer(Int64(item.flags)),
                                .integer(Int64(item.deviceNumber.major)), .integer(Int64(item.deviceNumber.minor)),
                                item.deviceNode.map { .text($0) } ?? .null])
         }
         let pad = try database.prepare("""
-            INSERT INTO media_pads (media_id, id, entity_id, pad_index, flags, mbus_code, width, height, field, colorspace,
+            INSERT OR IGNORE INTO media_pads (media_id, id, entity_id, pad_index, flags, mbus_code, width, height, field, colorspace,
                 ycbcr_enc, quantization, xfer_func, interval_numerator, interval_denominator)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -121,7 +123,7 @@ extension RecordingIndex {
                 column(\.intervalNumerator), column(\.intervalDenominator),
             ])
         }
-        let link = try database.prepare("INSERT INTO media_links (media_id, id, source_id, sink_id, flags) VALUES (?, ?, ?, ?, ?)")
+        let link = try database.prepare("INSERT OR IGNORE INTO media_links (media_id, id, source_id, sink_id, flags) VALUES (?, ?, ?, ?, ?)")
         for item in graph.topology.links {
             try link.run([.integer(media), .integer(Int64(item.id)), .integer(Int64(item.sourceID)),
                           .integer(Int64(item.sinkID)), .integer(Int64(item.flags))])
