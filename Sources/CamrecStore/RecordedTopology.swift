@@ -62,6 +62,23 @@ public enum RecordedTopology {
                     graphs[index].padFormats.append(PadFormat(padID: pad.id, format: format))
                 }
             }
+            let selections = try database.prepare(
+                "SELECT pad_id, target, left, top, width, height FROM media_pad_selections WHERE media_id = ? ORDER BY pad_id, target")
+            try selections.bind(media)
+            while try selections.step() {
+                let padID = uint32(selections.int64(0))
+                guard let formatIndex = graphs[index].padFormats.firstIndex(where: { $0.padID == padID }) else { continue }
+                let rectangle = Rectangle(left: Int32(truncatingIfNeeded: selections.int64(2)),
+                                          top: Int32(truncatingIfNeeded: selections.int64(3)),
+                                          width: uint32(selections.int64(4)), height: uint32(selections.int64(5)))
+                switch uint32(selections.int64(1)) {
+                case SelectionTargets.crop: graphs[index].padFormats[formatIndex].format.crop = rectangle
+                case SelectionTargets.cropBounds: graphs[index].padFormats[formatIndex].format.cropBounds = rectangle
+                case SelectionTargets.compose: graphs[index].padFormats[formatIndex].format.compose = rectangle
+                case SelectionTargets.composeBounds: graphs[index].padFormats[formatIndex].format.composeBounds = rectangle
+                default: continue  // A target a newer camrec stores.
+                }
+            }
             let links = try database.prepare("SELECT id, source_id, sink_id, flags FROM media_links WHERE media_id = ? ORDER BY id")
             try links.bind(media)
             while try links.step() {
@@ -70,6 +87,14 @@ public enum RecordedTopology {
             }
         }
         return graphs
+    }
+
+    /// V4L2_SEL_TGT_* as the `media_pad_selections.target` column stores them.
+    enum SelectionTargets {
+        static let crop: UInt32 = 0x0000
+        static let cropBounds: UInt32 = 0x0002
+        static let compose: UInt32 = 0x0100
+        static let composeBounds: UInt32 = 0x0102
     }
 
     /// A stored 32-bit value; one outside the range (a damaged index) reads as its low 32 bits.
@@ -122,6 +147,23 @@ extension RecordingIndex {
                 column(\.colorspace), column(\.ycbcrEncoding), column(\.quantization), column(\.transferFunction),
                 column(\.intervalNumerator), column(\.intervalDenominator),
             ])
+        }
+        let selection = try database.prepare("""
+            INSERT OR IGNORE INTO media_pad_selections (media_id, pad_id, target, left, top, width, height)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for padFormat in graph.padFormats {
+            let format = padFormat.format
+            let rectangles: [(UInt32, Rectangle?)] = [
+                (RecordedTopology.SelectionTargets.cropBounds, format.cropBounds), (RecordedTopology.SelectionTargets.crop, format.crop),
+                (RecordedTopology.SelectionTargets.composeBounds, format.composeBounds),
+                (RecordedTopology.SelectionTargets.compose, format.compose),
+            ]
+            for case let (target, rectangle?) in rectangles {
+                try selection.run([.integer(media), .integer(Int64(padFormat.padID)), .integer(Int64(target)),
+                                   .integer(Int64(rectangle.left)), .integer(Int64(rectangle.top)),
+                                   .integer(Int64(rectangle.width)), .integer(Int64(rectangle.height))])
+            }
         }
         let link = try database.prepare("INSERT OR IGNORE INTO media_links (media_id, id, source_id, sink_id, flags) VALUES (?, ?, ?, ?, ?)")
         for item in graph.topology.links {
