@@ -39,7 +39,7 @@ let package = Package(
         // No SystemPackage here: tools/fuzz compiles the store alone with swiftc (libFuzzer).
         .target(name: "CamrecStore", dependencies: ["V4L2Vocabulary", "CZstd", "CSQLite"]),
         .target(name: "CamrecEngine", dependencies: ["CamrecStore", "V4L2", "V4L2Vocabulary"]),
-        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "V4L2Vocabulary", "CV4LConvert", "CV4L2", "CPNG",
+        .target(name: "CamrecInspect", dependencies: ["CamrecStore", "V4L2Vocabulary", "CZstd", "CV4LConvert", "CV4L2", "CPNG",
                                                       .product(name: "SystemPackage", package: "swift-system")]),
         .executableTarget(name: "camrec", dependencies: [
             "CamrecStore", "CamrecEngine", "CamrecInspect", "V4L2", "V4L2Vocabulary",
@@ -49,10 +49,12 @@ let package = Package(
 
         // Tests. LabTests need real V4L2 drivers and run inside the qemu lab (tools/v4l2-lab).
         .testTarget(name: "V4L2VocabularyTests", dependencies: ["V4L2Vocabulary"]),
-        .testTarget(name: "CamrecStoreTests", dependencies: ["CamrecStore", "V4L2Vocabulary"]),
-        .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecEngine", "CamrecStore", "V4L2Vocabulary"]),
-        .testTarget(name: "CamrecInspectTests", dependencies: ["CamrecInspect", "CamrecStore", "CamrecEngine", "V4L2Vocabulary"]),
-        .testTarget(name: "CamrecCLITests", dependencies: ["CamrecStore", "V4L2Vocabulary"]),
+        // Spawning programs from tests without Foundation's Process (see ChildProcess).
+        .target(name: "CamrecTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CamrecStoreTests", dependencies: ["CamrecTestSupport", "CamrecStore", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecEngineTests", dependencies: ["CamrecTestSupport", "CamrecEngine", "CamrecStore", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecInspectTests", dependencies: ["CamrecTestSupport", "CamrecInspect", "CamrecStore", "CamrecEngine", "V4L2Vocabulary"]),
+        .testTarget(name: "CamrecCLITests", dependencies: ["CamrecTestSupport", "CamrecStore", "V4L2Vocabulary"]),
         .testTarget(name: "LabTests", dependencies: ["V4L2", "V4L2Vocabulary", "CamrecStore", "CamrecEngine"]),
     ],
     swiftLanguageModes: [.v6]

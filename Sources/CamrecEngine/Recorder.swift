@@ -53,6 +53,12 @@ public final class Recorder {
         public var startNotes: [String] = []
         /// Ends the recording cleanly when requested (the CLI's SIGINT/SIGTERM handlers make it).
         public var stop = StopRequest()
+        /// Ring mode (`--ring`): keep only the newest window and save it around triggers. nil: record everything.
+        public var ring: RingOptions?
+        /// Delete the oldest chunks beyond a size or duration (`--max-size`, `--max-duration`).
+        public var retention: RetentionPolicy?
+        /// Triggers from outside for ring mode (the CLI's SIGUSR1 handler makes them).
+        public var triggers = TriggerRequest()
 
         /// The pipeline's budget when no `maxMemoryBytes` is given.
         public static let defaultPipelineBudgetBytes = 256 << 20
@@ -95,6 +101,8 @@ public final class Recorder {
         /// Bytes the pipeline holds now, and its budget.
         public var memoryHeldBytes: Int64 = 0
         public var memoryLimitBytes: Int64 = 0
+        /// A ring recording's ring and events; nil for a plain recording.
+        public var ring: RingStatus?
     }
 
     private let source: any FrameSource
@@ -121,7 +129,7 @@ public final class Recorder {
             path: options.outputPath, info: info, streams: streams,
             options: RecordingWriter.Options(chunkSizeLimit: options.chunkSizeLimit,
                                              chunkDurationNanoseconds: options.chunkDurationNanoseconds,
-                                             replaceExisting: options.replaceExisting))
+                                             replaceExisting: options.replaceExisting, retention: options.retention))
         let counters = RecorderCounters()
         let drops = DropLedger()
         let jobs = BoundedQueue<CaptureJob>(capacity: options.queueCapacity)
@@ -130,7 +138,13 @@ public final class Recorder {
         writer.commit(through: { (work: IndexWork) throws(StoreError) in try commit.submit(work) },
                       drain: { () throws(StoreError) in try commit.drain() })
         let compress = CompressStage(encoders: encoders, jobs: jobs, order: order, budget: budget)
-        let write = WriteStage(writer: writer, order: order, drops: drops, budget: budget, counters: counters)
+        var ringKeeper: RingKeeper?
+        if let ring = options.ring {
+            let spool = try RingSpool(recordingFolder: writer.createdFolder)
+            ringKeeper = RingKeeper(options: ring, writer: writer, spool: spool, budget: budget, counters: counters)
+        }
+        let write = WriteStage(writer: writer, order: order, drops: drops, budget: budget, counters: counters,
+                               ring: ringKeeper, triggers: options.triggers)
 
         let started = MonotonicClock.nanoseconds()
         let capture = CaptureStage(source: source, options: options, jobs: jobs, order: order, budget: budget,

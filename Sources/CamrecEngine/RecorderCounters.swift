@@ -40,6 +40,9 @@ final class RecorderCounters: Sendable {
         }
     }
 
+    /// The ring's state (a ring recording).
+    func ring(_ status: RingStatus) { state.withLock { $0.progress.ring = status } }
+
     func driverDrops(_ count: Int64) { state.withLock { $0.progress.driverDrops += count } }
 
     /// The storage rate the recording needs (the source's raw rate at the compression ratio

@@ -13,12 +13,16 @@ final class WriteStage: Sendable {
     /// The first write failure, once there is one (a full disk, a failed sync or commit).
     var failure: String? { failureMessage.withLock { $0 } }
 
+    /// With `ring` (a ring recording), buffers go to the ring instead of straight to the writer, and
+    /// drops and `triggers` fire its triggers.
     init(writer: RecordingWriter, order: Reorderer<OrderedItem>, drops: DropLedger, budget: MemoryBudget,
-         counters: RecorderCounters) {
+         counters: RecorderCounters, ring: RingKeeper? = nil, triggers: TriggerRequest = TriggerRequest()) {
         let box = UncheckedBox(writer)
+        let ringBox = UncheckedBox(ring)
         let thread = Thread { [self] in
             defer { self.done.signal() }
             let writer = box.value
+            let ring = ringBox.value
             var failed = false
             func fail(_ message: String) {
                 failed = true
@@ -29,6 +33,7 @@ final class WriteStage: Sendable {
                     for sequence in run.sequences {
                         do {
                             try writer.addNote(kind: .recorderDrop, streamID: run.streamID, sequence: sequence, message: run.reason)
+                            try ring?.recorderDropped(streamID: run.streamID, sequence: sequence, reason: run.reason)
                         } catch {
                             fail("\(error)")
                             break
@@ -39,6 +44,13 @@ final class WriteStage: Sendable {
             loop: while true {
                 let next = order.next(timeout: 0.1)
                 writeDrops()
+                if let ring, !failed {
+                    do {
+                        for pending in triggers.take() { try ring.external(pending) }
+                    } catch {
+                        fail("\(error)")
+                    }
+                }
                 switch next {
                 case .finished:
                     break loop
@@ -54,9 +66,15 @@ final class WriteStage: Sendable {
                         continue
                     }
                     do {
-                        try writer.append(buffer)
-                        budget.move(PipelineCosts.indexRowBytes, from: .order, to: .commit)
-                        counters.written(buffer)
+                        if let ring {
+                            // A buffer in the ring holds its index-row bytes until it is saved or let go.
+                            try ring.offer(buffer)
+                            budget.move(PipelineCosts.indexRowBytes, from: .order, to: .commit)
+                        } else {
+                            try writer.append(buffer)
+                            budget.move(PipelineCosts.indexRowBytes, from: .order, to: .commit)
+                            counters.written(buffer)
+                        }
                     } catch {
                         budget.release(PipelineCosts.indexRowBytes, from: .order)
                         fail("\(error)")
@@ -88,6 +106,9 @@ final class WriteStage: Sendable {
             }
             // Drops made while the last items were written.
             writeDrops()
+            if let ring {
+                do { try ring.finish() } catch { if !failed { fail("\(error)") } }
+            }
         }
         thread.name = "camrec-writer"
         thread.start()

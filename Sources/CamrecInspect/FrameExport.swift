@@ -56,7 +56,13 @@ public struct FrameExporter {
 
     /// Each plane's payload: its stored bytes from `data_offset` on.
     public func planePayloads(_ buffer: IndexedBuffer) throws(InspectError) -> [[UInt8]] {
-        var planes: [[UInt8]] = []
+        try planeBytes(buffer).map(\.payload)
+    }
+
+    /// Each plane's stored bytes split at its `data_offset`: what the driver put before the payload
+    /// (usually nothing) and the payload.
+    public func planeBytes(_ buffer: IndexedBuffer) throws(InspectError) -> [PlaneBytes] {
+        var planes: [PlaneBytes] = []
         for plane in buffer.planes {
             let bytes: [UInt8]
             do {
@@ -65,7 +71,8 @@ public struct FrameExporter {
                 throw .store(error)
             }
             let offset = min(Int(plane.metadata.dataOffset), bytes.count)
-            planes.append(offset == 0 ? bytes : Array(bytes[offset...]))
+            planes.append(offset == 0 ? PlaneBytes(header: [], payload: bytes)
+                          : PlaneBytes(header: Array(bytes[..<offset]), payload: Array(bytes[offset...])))
         }
         return planes
     }

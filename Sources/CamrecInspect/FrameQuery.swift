@@ -52,7 +52,8 @@ public enum FrameQuery {
         // filter applies after the window function has seen every buffer.
         let source = filter.afterGap
             ? """
-              (SELECT *, sequence - LAG(sequence) OVER (PARTITION BY stream_id ORDER BY id) - 1 AS missing_before
+              (SELECT *, sequence - LAG(sequence) OVER (PARTITION BY stream_id ORDER BY id) - 1 AS missing_before,
+                      LAG(timestamp_ns) OVER (PARTITION BY stream_id ORDER BY id) AS previous_timestamp_ns
                FROM buffers)
               """
             : "(SELECT *, NULL AS missing_before FROM buffers)"
@@ -82,7 +83,16 @@ public enum FrameQuery {
             sql += " AND b.timestamp_ns BETWEEN ? AND ?"
             arguments += [.integer(range.lowerBound), .integer(range.upperBound)]
         }
-        if filter.afterGap { sql += " AND b.missing_before > 0" }
+        if filter.afterGap {
+            sql += " AND b.missing_before > 0"
+            // A ring recording (index v5) keeps event windows: the step from one to the next is no gap.
+            if reader.index.schemaVersion >= 5 {
+                sql += """
+                     AND (NOT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM events e
+                          WHERE e.window_start_ns <= b.previous_timestamp_ns AND b.timestamp_ns <= e.window_end_ns))
+                    """
+            }
+        }
         sql += " ORDER BY b.id"
         if let limit = filter.limit {
             sql += " LIMIT ?"

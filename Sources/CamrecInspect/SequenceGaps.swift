@@ -19,13 +19,23 @@ public struct SequenceGap: Sendable, Equatable, Codable {
 public enum SequenceGaps {
     public static func largest(streamID: Int, count: Int, in index: RecordingIndex) throws(StoreError) -> [SequenceGap] {
         guard count > 0 else { return [] }
-        let statement = try index.database.prepare(
-            "SELECT sequence FROM buffers INDEXED BY buffers_by_stream_sequence WHERE stream_id = ? ORDER BY id")
+        // A ring recording keeps windows: the step from one to the next is no gap (needs the timestamps).
+        let windows = try RecordedEvents.load(from: index).mergedWindows
+        let statement = try index.database.prepare(windows.isEmpty
+            ? "SELECT sequence, 0 FROM buffers INDEXED BY buffers_by_stream_sequence WHERE stream_id = ? ORDER BY id"
+            : "SELECT sequence, timestamp_ns FROM buffers WHERE stream_id = ? ORDER BY id")
         try statement.bind([.integer(Int64(streamID))])
         var gaps: [SequenceGap] = []
         var previous: Int64?
+        var previousTimestamp: Int64?
         while try statement.step() {
             let sequence = statement.int64(0)
+            let timestamp = statement.int64(1)
+            defer { previousTimestamp = timestamp }
+            if let previousTimestamp, !RecordedEvents.continuous(previousTimestamp, timestamp, in: windows) {
+                previous = sequence
+                continue
+            }
             let missing = previous.map {
                 Int64(DriverDrops.missing(after: UInt32(truncatingIfNeeded: $0), before: UInt32(truncatingIfNeeded: sequence)))
             } ?? 0

@@ -14,6 +14,8 @@ public enum MetadataRecord: Sendable, Equatable {
     case controls([ControlReading])
     /// A media device's graph at the start (since index version 4).
     case mediaGraph(MediaGraph)
+    /// A trigger of a ring recording and the window it keeps (since index version 5).
+    case event(RecordingEvent)
 
     public static let skippableMagic: UInt32 = 0x184D_2A51
     static let magic: UInt32 = 0x444D_5243  // "CRMD"
@@ -26,6 +28,7 @@ public enum MetadataRecord: Sendable, Equatable {
         var device: DeviceFacts? = nil
         var controls: [ControlReading]? = nil
         var mediaGraph: MediaGraph? = nil
+        var event: RecordingEvent? = nil
     }
 
     /// The record wrapped in its skippable frame.
@@ -42,6 +45,8 @@ public enum MetadataRecord: Sendable, Equatable {
             envelope = Envelope(type: "controls", controls: readings)
         case let .mediaGraph(graph):
             envelope = Envelope(type: "mediaGraph", mediaGraph: graph)
+        case let .event(event):
+            envelope = Envelope(type: "event", event: event)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -112,6 +117,11 @@ public enum MetadataRecord: Sendable, Equatable {
                 throw .corrupt(path: path, offset: offset, reason: "media graph record without a graph")
             }
             self = .mediaGraph(graph)
+        case "event":
+            guard let event = envelope.event else {
+                throw .corrupt(path: path, offset: offset, reason: "event record without an event")
+            }
+            self = .event(event)
         default:
             throw .corrupt(path: path, offset: offset, reason: "unknown metadata record type '\(envelope.type)'")
         }

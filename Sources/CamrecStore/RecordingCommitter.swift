@@ -18,7 +18,11 @@ public final class RecordingCommitter: @unchecked Sendable {
     /// How the index keeps its WAL (shared memory, or exclusive locking where there is none).
     public let walIndex: WALIndexMemory
 
-    init(index: RecordingIndex, folder: String, replacement: RecordingReplacement?) {
+    /// Deletes the oldest chunks after each commit (`--max-size`, `--max-duration`).
+    private let retention: ChunkRetention?
+
+    init(index: RecordingIndex, folder: String, replacement: RecordingReplacement?, retention: ChunkRetention? = nil) {
+        self.retention = retention
         self.index = index
         self.folder = folder
         self.replacement = Mutex(replacement)
@@ -47,6 +51,7 @@ public final class RecordingCommitter: @unchecked Sendable {
                     for device in sealed.devices { try index.insertDevice(device) }
                     for reading in sealed.controls { try index.insertControl(reading) }
                     for graph in sealed.mediaGraphs { try index.insertMediaGraph(graph) }
+                    for event in sealed.events { try index.insertEvent(event) }
                 }
             } catch {
                 let reason: String = switch error {
@@ -58,6 +63,7 @@ public final class RecordingCommitter: @unchecked Sendable {
             if !sealed.buffers.isEmpty, let pending = replacement.withLock({ $0 }) {
                 try replacePrevious(with: pending)
             }
+            try retention?.apply(to: index, chunksFolder: folder + "/chunks")
         }
     }
 
@@ -94,6 +100,13 @@ public final class RecordingCommitter: @unchecked Sendable {
             try StreamStatistics.recompute(in: index)
             try RecordingStatistics.recompute(in: index)
         }
-        try index.database.execute("PRAGMA journal_mode = DELETE")
+        do {
+            try index.database.execute("PRAGMA journal_mode = DELETE")
+        } catch {
+            // A reader still holds a snapshot (`camrec export` of a recording in progress, past the
+            // 5 s busy timeout): the index stays in WAL mode, complete in index.sqlite and its -wal
+            // file, which the next connection that may write folds in. A reader never fails the recording.
+            _ = try? index.database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        }
     }
 }

@@ -14,6 +14,11 @@ public final class RecordingReader {
     private var openChunk: ChunkFileReader?
     private var openChunkID: Int64?
     private let decoder: PlaneDecoder
+    /// The process id of the recorder still writing this recording (`recorder.pid` is locked), or
+    /// nil when it is closed. While it is open, the reader holds one read transaction for its whole
+    /// life: every query sees the same snapshot of what was committed when it opened (SQLite's WAL
+    /// lets the recorder go on committing meanwhile, never waiting for the reader).
+    public let activeRecorder: Int32?
 
     /// Opens `path` read-only. Clear errors for a missing path, a folder that is not a recording
     /// and an index from a newer camrec.
@@ -35,6 +40,9 @@ public final class RecordingReader {
         let index = try RecordingIndex.open(path: indexPath, readOnly: true)
         self.index = index
         self.path = path
+        activeRecorder = RecorderLock.activeRecorder(of: path)
+        // The snapshot starts at the first read after BEGIN (the description, just below).
+        if activeRecorder != nil { try index.database.execute("BEGIN DEFERRED") }
         (info, streams) = try Self.loadDescription(index: index, path: path)
         decoder = try PlaneDecoder()
         let chunks = try index.database.prepare("SELECT id, name FROM chunks")

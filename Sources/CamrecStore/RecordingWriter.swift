@@ -20,12 +20,15 @@ public final class RecordingWriter {
         public var chunkDurationNanoseconds: Int64
         /// Replace an existing recording at the output path.
         public var replaceExisting: Bool
+        /// Delete the oldest chunks beyond this (`--max-size`, `--max-duration`); nil keeps everything.
+        public var retention: RetentionPolicy?
 
         public init(chunkSizeLimit: Int64 = 64 << 20, chunkDurationNanoseconds: Int64 = 1_000_000_000,
-                    replaceExisting: Bool = false) {
+                    replaceExisting: Bool = false, retention: RetentionPolicy? = nil) {
             self.chunkSizeLimit = chunkSizeLimit
             self.chunkDurationNanoseconds = chunkDurationNanoseconds
             self.replaceExisting = replaceExisting
+            self.retention = retention
         }
     }
 
@@ -61,7 +64,14 @@ public final class RecordingWriter {
     private var pendingMediaGraphs: [MediaGraph] = []
     private var nextMediaGraphID = 1
     private var nextControlID: Int64 = 1
+    private var pendingEvents: [RecordingEvent] = []
     private var closed = false
+    /// `recorder.pid`, locked while this writer runs: readers see the recording is still open.
+    private let lock: RecorderLock
+    /// The folder the recording was created in: its final path, or while it waits to replace a
+    /// previous recording (`--force`), the hidden sibling (`RecordingReplacement`). The folder may
+    /// move once a buffer is committed; open what you keep in it by descriptor.
+    public let createdFolder: String
 
     /// How the index keeps its WAL: in exclusive locking mode on a file system without shared
     /// memory (NFS, 9p), where no reader can open the index until the recording is closed.
@@ -105,17 +115,20 @@ public final class RecordingWriter {
             try index.database.transaction { () throws(StoreError) in
                 try index.insertRecording(info, streams: streams)
             }
-            let committer = RecordingCommitter(index: index, folder: folder, replacement: replacement)
+            let committer = RecordingCommitter(index: index, folder: folder, replacement: replacement,
+                                               retention: options.retention.map(ChunkRetention.init))
             self.committer = committer
             handOff = { (work: IndexWork) throws(StoreError) in try committer.perform(work) }
             drainHandOff = {}
             try syncDirectory(folder)
             metadataFrame = try MetadataRecord.recording(info, streams: streams).encodedFrame()
+            lock = try RecorderLock(folder: folder)
         } catch {
             replacement?.discard()
             throw error
         }
         self.path = path
+        createdFolder = folder
         self.info = info
         self.streams = streams
         self.options = options
@@ -227,6 +240,15 @@ public final class RecordingWriter {
         pendingControls.append(contentsOf: numbered)
     }
 
+    /// Records a ring recording's event (a trigger and the window it keeps), in the chunk and the
+    /// index; a later record of the same id (its window grew) replaces it.
+    public func addEvent(_ event: RecordingEvent) throws(StoreError) {
+        let chunk = try openChunk()
+        try chunk.append(MetadataRecord.event(event).encodedFrame())
+        pendingEvents.removeAll { $0.id == event.id }
+        pendingEvents.append(event)
+    }
+
     /// Closes the open chunk if it is older than the time limit; call it when idle so an idle
     /// recorder still commits what it has.
     public func rollIfDue(now: Int64 = MonotonicClock.nanoseconds()) throws(StoreError) {
@@ -242,12 +264,14 @@ public final class RecordingWriter {
         guard let chunk else { return }
         self.chunk = nil
         let sealed = SealedChunk(file: chunk, chunkID: chunkCount, buffers: pendingBuffers, notes: pendingNotes,
-                                 devices: pendingDevices, controls: pendingControls, mediaGraphs: pendingMediaGraphs)
+                                 devices: pendingDevices, controls: pendingControls, mediaGraphs: pendingMediaGraphs,
+                                 events: pendingEvents)
         pendingBuffers.removeAll()
         pendingNotes.removeAll()
         pendingDevices.removeAll()
         pendingControls.removeAll()
         pendingMediaGraphs.removeAll()
+        pendingEvents.removeAll()
         try handOff(.chunk(sealed))
     }
 
@@ -263,6 +287,7 @@ public final class RecordingWriter {
         do { try rollChunk() } catch { firstError = firstError ?? error }
         do { try drainHandOff() } catch { firstError = firstError ?? error }
         do { try committer.finish() } catch { firstError = firstError ?? error }
+        lock.release()
         if let firstError { throw firstError }
     }
 

@@ -67,6 +67,7 @@ public enum Recovery {
         var devices: [Int: DeviceFacts] = [:]
         var controls: [Int64: ControlReading] = [:]
         var mediaGraphs: [Int: MediaGraph] = [:]
+        var events: [Int64: RecordingEvent] = [:]
         var chunkRows: [RecoveredChunk] = []
         var losses: [Loss] = []
         var usedChunkIDs = Set<Int64>()
@@ -107,6 +108,8 @@ public enum Recovery {
                         for reading in readings { controls[reading.id] = reading }
                     case let .mediaGraph(graph):
                         mediaGraphs[graph.id] = graph
+                    case let .event(event):
+                        events[event.id] = event
                     }
                 case let .damagedPlane(header, offset, reason):
                     losses.append(Loss(chunk: name, offset: offset, streamName: nil, sequence: header.sequence,
@@ -184,6 +187,11 @@ public enum Recovery {
                 guard var graph = mediaGraphs[id] else { continue }
                 graph.streamIDs = graph.streamIDs.filter { streamNames[$0] != nil }
                 try index.insertMediaGraph(graph)
+            }
+            for id in events.keys.sorted() {
+                guard var event = events[id] else { continue }
+                if let streamID = event.streamID, streamNames[streamID] == nil { event.streamID = nil }
+                try index.insertEvent(event)
             }
             try StreamStatistics.recompute(in: index)
             try RecordingStatistics.recompute(in: index)

@@ -13,6 +13,8 @@ public final class SealedChunk: @unchecked Sendable {
     let devices: [DeviceFacts]
     let controls: [ControlReading]
     let mediaGraphs: [MediaGraph]
+    /// Ring-recording events written to the chunk, indexed with it.
+    let events: [RecordingEvent]
 
     /// The chunk's file name (`000001.zst`).
     public var name: String { file.name }
@@ -22,7 +24,8 @@ public final class SealedChunk: @unchecked Sendable {
     public var bufferCount: Int { buffers.count }
 
     init(file: ChunkFileWriter, chunkID: Int64, buffers: [RecordingWriter.PendingBuffer], notes: [RecorderNote],
-         devices: [DeviceFacts] = [], controls: [ControlReading] = [], mediaGraphs: [MediaGraph] = []) {
+         devices: [DeviceFacts] = [], controls: [ControlReading] = [], mediaGraphs: [MediaGraph] = [],
+         events: [RecordingEvent] = []) {
         self.file = file
         self.chunkID = chunkID
         self.buffers = buffers
@@ -30,6 +33,7 @@ public final class SealedChunk: @unchecked Sendable {
         self.devices = devices
         self.controls = controls
         self.mediaGraphs = mediaGraphs
+        self.events = events
     }
 }
 

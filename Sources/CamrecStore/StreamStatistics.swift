@@ -62,6 +62,8 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
             FROM planes p JOIN buffers b ON b.id = p.buffer_id WHERE b.stream_id = ?
             """)
         let drops = try database.prepare("SELECT COUNT(*) FROM notes WHERE kind = 'recorder_drop' AND stream_id = ?")
+        // A ring recording keeps windows: the step from one window to the next is no drop nor interval.
+        let windows = try RecordedEvents.load(from: index).mergedWindows
         for id in ids {
             var statistics = StreamStatistics(streamID: id, buffers: 0, ok: 0, errors: 0, cancelled: 0,
                                               driverDrops: 0, recorderDrops: 0, rawBytes: 0, storedBytes: 0)
@@ -78,10 +80,11 @@ public struct StreamStatistics: Sendable, Equatable, Codable {
                 }
                 let sequence = UInt32(truncatingIfNeeded: rows.int64(1))
                 let timestamp = rows.int64(2)
-                if let previousSequence {
+                let continuous = previousTimestamp.map { RecordedEvents.continuous($0, timestamp, in: windows) } ?? true
+                if let previousSequence, continuous {
                     statistics.driverDrops += Int64(DriverDrops.missing(after: previousSequence, before: sequence))
                 }
-                if let previousTimestamp { intervals.append(timestamp.saturatingSubtracting(previousTimestamp)) }
+                if let previousTimestamp, continuous { intervals.append(timestamp.saturatingSubtracting(previousTimestamp)) }
                 statistics.firstTimestampNanoseconds = statistics.firstTimestampNanoseconds ?? timestamp
                 statistics.lastTimestampNanoseconds = timestamp
                 previousSequence = sequence

@@ -10,5 +10,5 @@ struct Camrec: ParsableCommand {
             lives) and chunks/*.zst (the frames, standard zstd).
             """,
         version: "0.1.0",
-        subcommands: [Record.self, Replay.self, Devices.self, Diff.self, Info.self, Frames.self, Export.self, Sql.self, Verify.self, Recover.self])
+        subcommands: [Record.self, Replay.self, Devices.self, Diff.self, Info.self, Frames.self, Export.self, Sql.self, Verify.self, Recover.self, Trigger.self])
 }

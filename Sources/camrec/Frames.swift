@@ -18,6 +18,7 @@ struct Frames: ParsableCommand {
               camrec frames demo.camrec --stream main --sequence 100..200 --csv
               camrec frames demo.camrec --time 1.5..2 --json
               camrec frames demo.camrec --after-gap --limit 10
+              camrec frames ring.camrec --event 2 --stream main
             """)
 
     @Argument(help: "The recording folder.")
@@ -39,6 +40,9 @@ struct Frames: ParsableCommand {
     @Flag(help: "Only buffers that follow a sequence gap (a driver drop).")
     var afterGap = false
 
+    @Option(help: "Only the buffers of this event's window (a ring recording; `camrec info` lists the events).")
+    var event: Int64?
+
     @Option(help: "At most this many buffers (\(Self.limitLimit.text)).")
     var limit: Int?
 
@@ -59,6 +63,7 @@ struct Frames: ParsableCommand {
 
     func run() throws {
         let reader = try RecordingReader(path: recording)
+        noteIfStillRecording(reader)
         var filter = FrameFilter(status: status.flatMap(BufferStatus.init(rawValue:)), afterGap: afterGap, limit: limit)
         if let stream {
             guard let found = reader.stream(named: stream) else {
@@ -71,14 +76,17 @@ struct Frames: ParsableCommand {
             filter.sequences = (sequence.lower ?? Int64.min)...(sequence.upper ?? Int64.max)
         }
         if let time {
-            // The first timestamp comes from the index: the sums saturate rather than overflow.
-            let zero = try FrameQuery.firstTimestamp(of: reader) ?? 0
-            func timestamp(_ seconds: Double) -> Int64 {
-                zero.saturatingAdding(nanoseconds(seconds, per: 1e9) ?? (seconds < 0 ? .min : .max))
+            filter.timestamps = time.timestamps(from: try FrameQuery.firstTimestamp(of: reader) ?? 0)
+        }
+        if let event {
+            let recorded = try RecordedEvents.load(from: reader.index)
+            guard let found = recorded.event(event) else {
+                throw CommandFailure("\(recording) has no event \(event); "
+                                     + (recorded.events.isEmpty ? "it has none (events come from record --ring)."
+                                                                : "it has events 1 to \(recorded.events.count)."))
             }
-            let lower = time.lower.map(timestamp) ?? Int64.min
-            let upper = time.upper.map(timestamp) ?? Int64.max
-            filter.timestamps = lower...max(lower, upper)
+            let window = found.windowStartNanoseconds...max(found.windowStartNanoseconds, found.windowEndNanoseconds)
+            filter.timestamps = filter.timestamps.map { $0.clamped(to: window) } ?? window
         }
         let rows = try FrameQuery.run(filter, on: reader)
         var columns = ["buffer_id", "stream", "sequence", "timestamp_ns", "status", "request", "planes", "bytesused",

@@ -29,17 +29,27 @@ struct Info: ParsableCommand {
 
     func run() throws {
         let reader = try RecordingReader(path: recording)
+        noteIfStillRecording(reader)
         let overview = try RecordingOverview(reader: reader)
         let recorded = try RecordedControls.load(from: reader.index)
+        let events = try RecordedEvents.load(from: reader.index)
+        let deleted = try DeletedChunk.load(from: reader.index)
         if json {
-            print(try OverviewFormatting.json(overview, controls: recorded))
+            print(try OverviewFormatting.json(overview, controls: recorded, events: events, deletedChunks: deleted,
+                                              activeRecorder: reader.activeRecorder))
         } else if topology {
             print(TopologyFormatting.text(try RecordedTopology.load(from: reader.index), streams: reader.streams),
                   terminator: "")
         } else if controls {
             print(ControlsFormatting.text(recorded, streams: reader.streams, info: reader.info), terminator: "")
         } else {
+            if let pid = reader.activeRecorder {
+                print("Still recording (recorder process \(pid)): the figures below are what was committed so far.")
+            }
             print(OverviewFormatting.text(overview), terminator: "")
+            print(EventsFormatting.text(events, streams: reader.streams, zero: try FrameQuery.firstTimestamp(of: reader)),
+                  terminator: "")
+            print(EventsFormatting.retentionText(deleted), terminator: "")
         }
     }
 }

@@ -150,9 +150,16 @@ enum OverviewFormatting {
         /// Since index version 3: the driver behind each stream and every control read (empty before).
         var devices: [ControlsFormatting.JSONDevice] = []
         var controls: [ControlsFormatting.JSONControl] = []
+        /// Since index version 5: a ring recording's events; whether a recorder still writes it.
+        var events: [EventsFormatting.JSONEvent] = []
+        var deleted_chunks: [DeletedChunk] = []
+        var recording_open = false
+        var recorder_pid: Int32?
     }
 
-    static func json(_ overview: RecordingOverview, controls: RecordedControls = RecordedControls()) throws -> String {
+    static func json(_ overview: RecordingOverview, controls: RecordedControls = RecordedControls(),
+                     events: RecordedEvents = RecordedEvents(events: []), deletedChunks: [DeletedChunk] = [],
+                     activeRecorder: Int32? = nil) throws -> String {
         var value = JSONOverview(
             path: overview.path, camrec_version: overview.info.camrecVersion, host: overview.info.host,
             source: overview.info.source, source_recording: overview.info.sourceRecording,
@@ -194,6 +201,10 @@ enum OverviewFormatting {
             notes: overview.notes.map { JSONOverview.Note(kind: $0.kind.rawValue, stream_id: $0.streamID, sequence: $0.sequence, message: $0.message) })
         value.devices = controls.devices.map(ControlsFormatting.JSONDevice.init)
         value.controls = controls.readings.map { ControlsFormatting.JSONControl($0, info: overview.info) }
+        value.events = events.events.map(EventsFormatting.JSONEvent.init)
+        value.deleted_chunks = deletedChunks
+        value.recording_open = activeRecorder != nil
+        value.recorder_pid = activeRecorder
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

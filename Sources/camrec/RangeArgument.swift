@@ -1,4 +1,5 @@
 import ArgumentParser
+import CamrecStore
 
 /// An inclusive range typed as `A..B`, `A..` or `..B` (or a single value `A`), for
 /// `--sequence` and `--time`.
@@ -27,3 +28,16 @@ struct RangeArgument<Bound: Comparable & LosslessStringConvertible>: Expressible
 }
 
 import Foundation
+
+extension RangeArgument where Bound == Double {
+    /// A `--time` range (seconds from `zero`, the recording's first buffer) as buffer timestamps in
+    /// nanoseconds; `zero` comes from the index, so the sums saturate rather than overflow.
+    func timestamps(from zero: Int64) -> ClosedRange<Int64> {
+        func timestamp(_ seconds: Double) -> Int64 {
+            zero.saturatingAdding(nanoseconds(seconds, per: 1e9) ?? (seconds < 0 ? .min : .max))
+        }
+        let lower = self.lower.map(timestamp) ?? Int64.min
+        let upper = self.upper.map(timestamp) ?? Int64.max
+        return lower...max(lower, upper)
+    }
+}

@@ -30,6 +30,8 @@ struct Record: ParsableCommand {
               camrec record -o demo.camrec --frames 90 --synthetic
               camrec record -o long.camrec --duration 10 --level 1
               camrec record -o faults.camrec --frames 60 --synthetic-drop-every 10 --synthetic-error-every 7
+              camrec record -d /dev/video0 -o hunt.camrec --ring 10s --post 5s --trigger-on error-buffer --trigger-on sequence-gap>=2
+              camrec record -d /dev/video0 -o soak.camrec --max-duration 10min --chunk-duration 5
             """)
 
     @Option(name: [.short, .customLong("output")], help: "The recording folder to create (NAME.camrec).")
@@ -119,7 +121,41 @@ struct Record: ParsableCommand {
     /// Sized for small boards (512 MiB to 1 GiB of RAM): room for a few seconds of compressed
     /// frames at SD-card speeds besides camrec's own ~25 MiB.
     static let defaultMaxMemory = 64 << 20
+    static let defaultPost = TimeSpan(nanoseconds: 5_000_000_000, text: "5s")
     static let maxMemoryLimit = NumberLimit(option: "--max-memory", range: 16...(1 << 20), unit: "MiB")
+
+    @Option(help: ArgumentHelp(
+        "Ring mode: keep only the newest window, a time (10s, 500ms, 2min) or a size with its unit (2GiB), in rolling "
+            + "spool files on disk; save it around each trigger (--trigger-on, SIGUSR1, camrec trigger REC).",
+        valueName: "SPAN|SIZE"))
+    var ring: RingCapacityArgument?
+
+    @Option(help: ArgumentHelp("With --ring: keep this long after each trigger (\(TimeSpan.rangeText); default 5s).",
+                               valueName: "SPAN"))
+    var post: TimeSpan?
+
+    @Option(name: .customLong("trigger-on"), help: ArgumentHelp(
+        "With --ring: fire a trigger on \(TriggerConditionArgument.spellings); repeatable.", valueName: "CONDITION"))
+    var triggerOn: [TriggerConditionArgument] = []
+
+    @Option(help: "With --ring: save at most this many events (\(Self.maxEventsLimit.text)); later triggers are counted and noted.")
+    var maxEvents: Int?
+
+    @Option(help: ArgumentHelp("With --ring: ignore triggers this soon after an event (\(TimeSpan.rangeText); default none).",
+                               valueName: "SPAN"))
+    var cooldown: TimeSpan?
+
+    @Option(help: ArgumentHelp(
+        "Keep at most this much of committed chunks (KiB, MiB, GiB; a bare number is MiB): the oldest chunks are "
+            + "deleted, whole, and listed in the index's deleted_chunks. At least twice --chunk-size.", valueName: "SIZE"))
+    var maxSize: MemorySize?
+
+    @Option(help: ArgumentHelp(
+        "Keep only the newest buffers of this long (\(TimeSpan.rangeText)), plus up to one chunk (--chunk-duration): "
+            + "the oldest chunks are deleted, whole, and listed in the index's deleted_chunks.", valueName: "SPAN"))
+    var maxDuration: TimeSpan?
+
+    static let maxEventsLimit = NumberLimit(option: "--max-events", atLeast: 1, unit: "events")
 
     @Flag(help: "Replace the output if it is an existing recording, once the new one holds its first buffer (a device that fails to start leaves it untouched).")
     var force = false
@@ -137,6 +173,15 @@ struct Record: ParsableCommand {
         try Self.maxMemoryLimit.check(try maxMemory.bytes >> 20)
         if output.isEmpty { throw ValidationError("-o/--output needs a path, e.g. -o demo.camrec.") }
         try syntheticOptions.validate()
+        try Self.maxEventsLimit.check(maxEvents)
+        if let maxSize, maxSize.bytes < 2 * chunkSize << 20 {
+            throw ValidationError("--max-size \(maxSize) is below twice --chunk-size (\(chunkSize) MiB): retention deletes whole "
+                                  + "chunks, so keep room for two; lower --chunk-size or raise --max-size.")
+        }
+        if ring == nil && (post != nil || !triggerOn.isEmpty || maxEvents != nil || cooldown != nil) {
+            throw ValidationError("--post, --trigger-on, --max-events and --cooldown go with --ring (e.g. --ring 10s --post 5s "
+                                  + "--trigger-on error-buffer).")
+        }
         if synthetic && !devices.isEmpty { throw ValidationError("--synthetic and -d/--device exclude each other; choose one.") }
         try Self.buffersLimit.check(buffers)
         if memory != "mmap" && memory != "dmabuf" { throw ValidationError("--memory must be mmap or dmabuf, not '\(memory)'.") }
@@ -221,6 +266,14 @@ struct Record: ParsableCommand {
         }
         options.chunkDurationNanoseconds = chunkNanoseconds
         options.requestToleranceNanoseconds = toleranceNanoseconds
+        if maxSize != nil || maxDuration != nil {
+            options.retention = RetentionPolicy(maxBytes: maxSize.map { Int64($0.bytes) }, maxDurationNanoseconds: maxDuration?.nanoseconds)
+        }
+        if let ring {
+            options.ring = RingOptions(capacity: ring.capacity, postNanoseconds: (post ?? Self.defaultPost).nanoseconds,
+                                       conditions: triggerOn.map(\.condition), maxEvents: maxEvents,
+                                       cooldownNanoseconds: cooldown?.nanoseconds ?? 0)
+        }
         try record(source: source, options: options)
     }
 
@@ -247,8 +300,10 @@ struct Record: ParsableCommand {
     func record(source: any FrameSource, options: Recorder.Options) throws {
         var options = options
         options.stop = commandStopRequest
+        options.triggers = commandTriggerRequest
         let replacing = options.replaceExisting && FileManager.default.fileExists(atPath: options.outputPath)
         installStopHandlers()
+        if options.ring != nil { installTriggerHandler() }
         let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1)
         let summary: Recorder.Summary
         do {

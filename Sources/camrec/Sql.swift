@@ -31,6 +31,7 @@ struct Sql: ParsableCommand {
     func run() throws {
         // RecordingReader checks that this is a recording with a schema this camrec reads.
         let reader = try RecordingReader(path: recording)
+        noteIfStillRecording(reader)
         let connection = ReadOnlyQuery(database: reader.index.database)
         let statement: SQLiteStatement
         do {

@@ -32,6 +32,15 @@ final class StatusLine {
                 .first { $0.hasPrefix("storage") || $0.hasPrefix("compression") } ?? reason
             line += " (\(short))"
         }
+        if let ring = progress.ring {
+            // A ring recording counts the buffers it saved into the recording, not those that passed through the ring.
+            if let range = line.range(of: " buffers ") { line.replaceSubrange(range, with: " saved   ") }
+            line += String(format: "  ring %.0f%% (%.1f s, %.1f MB)", ring.fill * 100, ring.heldSeconds, Double(ring.heldBytes) / 1e6)
+            line += ring.saving ? " saving" : ""
+            line += "  events \(ring.events)"
+            if ring.ignoredTriggers > 0 { line += " (+\(ring.ignoredTriggers) ignored)" }
+            if let last = ring.lastTrigger { line += "  last: " + String(last.prefix(60)) }
+        }
         line += "\u{1B}[K"  // Clears what a longer previous line left.
         writeStandardError(line)
         shown = true

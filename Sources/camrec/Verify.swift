@@ -19,6 +19,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let reader = try RecordingReader(path: recording)
+        noteIfStillRecording(reader)
         let progress = ProgressLine(label: "verify: chunks")
         let report = try RecordingVerifier(reader: reader).verify(progress: progress.update)
         progress.finish()

@@ -78,6 +78,11 @@ struct ExtremeValueTests {
         NumericOption(command: "export", name: "--sequence",
                       base: { recording, scratch in ["export", recording, "--stream", "main", "-o", scratch + "/frame.raw"] },
                       accepts: ["0"]),
+        NumericOption(command: "export", name: "--time", base: { recording, scratch in ["export", recording, "-o", scratch + "/w.mcap"] },
+                      affixes: [("", ""), ("", "..5"), ("0..", "")], accepts: frameRanges),
+        NumericOption(command: "export", name: "--sequence", base: { recording, scratch in ["export", recording, "-o", scratch + "/w.mcap"] },
+                      affixes: [("", ""), ("", "..5"), ("0..", "")], accepts: frameRanges),
+        NumericOption(command: "export", name: "--level", base: { recording, scratch in ["export", recording, "-o", scratch + "/w.mcap"] }),
     ]
 
     /// Two buffers per stream of a 32x32 synthetic camera, made once for every case. It stays in

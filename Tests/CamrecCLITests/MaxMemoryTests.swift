@@ -1,3 +1,4 @@
+import CamrecStore
 import Foundation
 import Testing
 
@@ -44,5 +45,31 @@ struct MaxMemoryTests {
         let peak = try #require(words.firstIndex(of: "resident").flatMap { Double(words[$0 + 1]) })
         let ceiling = try #require(words.firstIndex(of: "--max-memory").flatMap { Double(words[$0 + 1]) })
         #expect(peak <= ceiling, "\(line)")
+    }
+
+    /// A ring of small buffers keeps each buffer's metadata in memory: the ring lets its oldest go
+    /// once it holds half the pipeline's budget (and notes it), so a `--ring 1GiB` of tiny frames
+    /// neither stalls the pipeline nor passes the ceiling.
+    @Test("a ring of many small buffers stays under the default ceiling and says when memory bounded it")
+    func ringOfSmallBuffersStaysUnderTheDefaultCeiling() throws {
+        let folder = try CamrecBinary.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/ring.camrec"
+        let result = try CamrecBinary.run(["record", "-o", path, "--synthetic", "--synthetic-unpaced",
+                                           "--synthetic-size", "16x16", "--frames", "15000", "--ring", "1GiB", "--post", "100ms",
+                                           "--synthetic-error-every", "14000", "--trigger-on", "error-buffer"], timeout: 300)
+        #expect(result.status == 0, "\(result.standardError)")
+        let line = try #require(result.standardError.split(separator: "\n").first { $0.contains("peak resident") })
+        let words = line.split(separator: " ")
+        let peak = try #require(words.firstIndex(of: "resident").flatMap { Double(words[$0 + 1]) })
+        let ceiling = try #require(words.firstIndex(of: "--max-memory").flatMap { Double(words[$0 + 1]) })
+        #expect(peak <= ceiling, "\(line)")
+        let reader = try RecordingReader(path: path)
+        #expect(try RecordedEvents.load(from: reader.index).events.map(\.sequence) == [14000])
+        let note = try reader.index.database.prepare("SELECT message FROM notes WHERE message LIKE 'Ring recording: the ring holds at most%'")
+        #expect(try note.step())
+        // The saved window is what the ring held: bounded by memory, not by --ring 1GiB.
+        let saved = try reader.index.database.scalar("SELECT COUNT(*) FROM buffers")
+        #expect(saved > 1000 && saved < 3 * 14000)
     }
 }

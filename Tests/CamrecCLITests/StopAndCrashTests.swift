@@ -1,4 +1,5 @@
 import CamrecStore
+import CamrecTestSupport
 import Foundation
 import Testing
 
@@ -6,14 +7,8 @@ import Testing
 /// chunk, and `recover` gets back every complete frame.
 @Suite("Stopping and crashing")
 struct StopAndCrashTests {
-    private func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CamrecBinary.path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try CamrecBinary.launchLock.withLock { try process.run() }
-        return process
+    private func start(_ arguments: [String]) throws -> RunningProcess {
+        try ChildProcess.start([CamrecBinary.path] + arguments)
     }
 
     /// Waits up to 10 s for the recorder to have written `count` chunk files; fails the test
@@ -52,9 +47,9 @@ struct StopAndCrashTests {
         let process = try start(["record", "-o", path, "--duration", "60", "--synthetic-size", "64x48",
                                  "--chunk-duration", "0.2"])
         try waitForChunks(in: path, atLeast: 2)
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        process.signal(signal)
+        let exit = process.reap()
+        #expect(exit.code == 0 && !exit.signalled)
         let reader = try RecordingReader(path: path)
         #expect(try reader.buffers().count > 0)
         let stop = try reader.index.database.prepare("SELECT message FROM notes WHERE kind = 'stop'")
@@ -71,8 +66,8 @@ struct StopAndCrashTests {
         let process = try start(["record", "-o", path, "--duration", "60", "--synthetic-size", "64x48",
                                  "--chunk-duration", "0.2"])
         try waitForChunks(in: path, atLeast: 4)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = process.reap()
 
         // What the index committed before the kill is readable as it is.
         let committed = try RecordingReader(path: path).buffers()

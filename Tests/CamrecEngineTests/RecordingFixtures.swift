@@ -1,5 +1,6 @@
 import CamrecEngine
 import CamrecStore
+import CamrecTestSupport
 import Foundation
 import V4L2Vocabulary
 
@@ -81,18 +82,10 @@ enum Fixtures {
         return options
     }
 
-    /// Runs `command` and returns its exit status and output.
+    /// Runs `command` and returns its exit status and output (stdout then stderr).
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run([executable] + arguments, timeout: 600)
+        return (result.status, result.standardOutput + result.standardError)
     }
 
     /// Every row of every table of an index, as text, for comparing two indexes row for row.

@@ -1,6 +1,10 @@
 import CamrecEngine
 import CamrecStore
+import CamrecTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import V4L2Vocabulary
 
@@ -17,10 +21,10 @@ enum Fixtures {
 
     /// 30 buffers per stream of the synthetic camera (NV12 main, YUYV preview, metadata), a
     /// driver drop every 5 frames and an error buffer every 7.
-    static func syntheticRecording(in folder: String, frames: Int = 30) throws -> String {
+    static func syntheticRecording(in folder: String, frames: Int = 30, width: UInt32 = 64, height: UInt32 = 48) throws -> String {
         var options = SyntheticCamera.Options()
-        options.mainWidth = 64
-        options.mainHeight = 48
+        options.mainWidth = width
+        options.mainHeight = height
         options.previewWidth = 32
         options.previewHeight = 16
         options.unpaced = true
@@ -81,32 +85,16 @@ enum Fixtures {
         throw FixtureError("camrec binary not found near \(candidates.map(\.path)); build it with `swift build --build-tests`")
     }
 
-    /// What a run of the camrec binary printed and how it exited.
-    struct Run {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-    }
+    /// What a run of the camrec binary (or another program) printed and how it exited.
+    typealias Run = ChildProcess.Result
 
     static func camrec(_ arguments: [String]) throws -> Run {
         try run(executable: try camrecBinary(), arguments)
     }
 
+    /// Runs `executable` and collects what it printed (posix_spawn: see `ChildProcess`).
     static func run(executable: URL, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                   standardError: String(decoding: errorData, as: UTF8.self))
+        try ChildProcess.run([executable.path] + arguments, timeout: 600)
     }
 
     static func which(_ tool: String) -> URL? {
