@@ -68,6 +68,18 @@ CREATE TABLE media_pads (
     PRIMARY KEY (media_id, id)
 );
 
+-- The crop and compose rectangles of a subdevice pad (VIDIOC_SUBDEV_G_SELECTION), where it has them.
+CREATE TABLE media_pad_selections (
+    media_id INTEGER NOT NULL REFERENCES media_devices(id),
+    pad_id   INTEGER NOT NULL,
+    target   INTEGER NOT NULL,          -- V4L2_SEL_TGT_*: 0 crop, 2 crop bounds, 0x100 compose, 0x102 compose bounds
+    left     INTEGER NOT NULL,
+    top      INTEGER NOT NULL,
+    width    INTEGER NOT NULL,
+    height   INTEGER NOT NULL,
+    PRIMARY KEY (media_id, pad_id, target)
+);
+
 -- Pad to pad links, and interface to entity links (flags & 0xf0000000 = MEDIA_LNK_FL_INTERFACE_LINK).
 CREATE TABLE media_links (
     media_id  INTEGER NOT NULL REFERENCES media_devices(id),

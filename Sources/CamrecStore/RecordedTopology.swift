@@ -62,6 +62,23 @@ public enum RecordedTopology {
                     graphs[index].padFormats.append(PadFormat(padID: pad.id, format: format))
                 }
             }
+            let selections = try database.prepare(
+                "SELECT pad_id, target, left, top, width, height FROM media_pad_selections WHERE media_id = ? ORDER BY pad_id, target")
+            try selections.bind(media)
+            while try selections.step() {
+                let padID = uint32(selections.int64(0))
+                guard let formatIndex = graphs[index].padFormats.firstIndex(where: { $0.padID == padID }) else { continue }
+                let rectangle = Rectangle(left: Int32(truncatingIfNeeded: selections.int64(2)),
+                                          top: Int32(truncatingIfNeeded: selections.int64(3)),
+                                          width: uint32(selections.int64(4)), height: uint32(selections.int64(5)))
+                switch uint32(selections.int64(1)) {
+                case SelectionTargets.crop: graphs[index].padFormats[formatIndex].format.crop = rectangle
+                case SelectionTargets.cropBounds: graphs[index].padFormats[formatIndex].format.cropBounds = rectangle
+                case SelectionTargets.compose: graphs[index].padFormats[formatIndex].format.compose = rectangle
+                case SelectionTargets.composeBounds: graphs[index].padFormats[formatIndex].format.composeBounds = rectangle
+                default: continue  // A target a newer camrec stores.
+                }
+            }
             let links = try database.prepare("SELECT id, source_id, sink_id, flags FROM media_links WHERE media_id = ? ORDER BY id")
             try links.bind(media)
             while try links.step() {
@@ -72,12 +89,22 @@ public enum RecordedTopology {
         return graphs
     }
 
+    /// V4L2_SEL_TGT_* as the `media_pad_selections.target` column stores them.
+    enum SelectionTargets {
+        static let crop: UInt32 = 0x0000
+        static let cropBounds: UInt32 = 0x0002
+        static let compose: UInt32 = 0x0100
+        static let composeBounds: UInt32 = 0x0102
+    }
+
     /// A stored 32-bit value; one outside the range (a damaged index) reads as its low 32 bits.
     private static func uint32(_ value: Int64) -> UInt32 { UInt32(truncatingIfNeeded: value) }
 }
 
 extension RecordingIndex {
     /// Inserts a media graph with its streams, entities, interfaces, pads (and formats) and links.
+    /// An id the graph lists twice (only a damaged chunk's record can) keeps its first row, so
+    /// `recover` still rebuilds the rest.
     public func insertMediaGraph(_ graph: MediaGraph) throws(StoreError) {
         let media = Int64(graph.id)
         let info = graph.device
@@ -92,20 +119,20 @@ extension RecordingIndex {
             ])
         let stream = try database.prepare("INSERT OR IGNORE INTO media_streams (media_id, stream_id) VALUES (?, ?)")
         for streamID in graph.streamIDs { try stream.run([.integer(media), .integer(Int64(streamID))]) }
-        let entity = try database.prepare("INSERT INTO media_entities (media_id, id, name, function, flags) VALUES (?, ?, ?, ?, ?)")
+        let entity = try database.prepare("INSERT OR IGNORE INTO media_entities (media_id, id, name, function, flags) VALUES (?, ?, ?, ?, ?)")
         for item in graph.topology.entities {
             try entity.run([.integer(media), .integer(Int64(item.id)), .text(item.name), .integer(Int64(item.function)),
                             .integer(Int64(item.flags))])
         }
         let interface = try database.prepare(
-            "INSERT INTO media_interfaces (media_id, id, type, flags, major, minor, device_node) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT OR IGNORE INTO media_interfaces (media_id, id, type, flags, major, minor, device_node) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for item in graph.topology.interfaces {
             try interface.run([.integer(media), .integer(Int64(item.id)), .integer(Int64(item.type)), .integer(Int64(item.flags)),
                                .integer(Int64(item.deviceNumber.major)), .integer(Int64(item.deviceNumber.minor)),
                                item.deviceNode.map { .text($0) } ?? .null])
         }
         let pad = try database.prepare("""
-            INSERT INTO media_pads (media_id, id, entity_id, pad_index, flags, mbus_code, width, height, field, colorspace,
+            INSERT OR IGNORE INTO media_pads (media_id, id, entity_id, pad_index, flags, mbus_code, width, height, field, colorspace,
                 ycbcr_enc, quantization, xfer_func, interval_numerator, interval_denominator)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -121,7 +148,24 @@ extension RecordingIndex {
                 column(\.intervalNumerator), column(\.intervalDenominator),
             ])
         }
-        let link = try database.prepare("INSERT INTO media_links (media_id, id, source_id, sink_id, flags) VALUES (?, ?, ?, ?, ?)")
+        let selection = try database.prepare("""
+            INSERT OR IGNORE INTO media_pad_selections (media_id, pad_id, target, left, top, width, height)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for padFormat in graph.padFormats {
+            let format = padFormat.format
+            let rectangles: [(UInt32, Rectangle?)] = [
+                (RecordedTopology.SelectionTargets.cropBounds, format.cropBounds), (RecordedTopology.SelectionTargets.crop, format.crop),
+                (RecordedTopology.SelectionTargets.composeBounds, format.composeBounds),
+                (RecordedTopology.SelectionTargets.compose, format.compose),
+            ]
+            for case let (target, rectangle?) in rectangles {
+                try selection.run([.integer(media), .integer(Int64(padFormat.padID)), .integer(Int64(target)),
+                                   .integer(Int64(rectangle.left)), .integer(Int64(rectangle.top)),
+                                   .integer(Int64(rectangle.width)), .integer(Int64(rectangle.height))])
+            }
+        }
+        let link = try database.prepare("INSERT OR IGNORE INTO media_links (media_id, id, source_id, sink_id, flags) VALUES (?, ?, ?, ?, ?)")
         for item in graph.topology.links {
             try link.run([.integer(media), .integer(Int64(item.id)), .integer(Int64(item.sourceID)),
                           .integer(Int64(item.sinkID)), .integer(Int64(item.flags))])

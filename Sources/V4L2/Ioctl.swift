@@ -28,6 +28,7 @@ struct IoctlRequest: Sendable {
     static let subdeviceGetFormat = IoctlRequest(code: CV4L2_VIDIOC_SUBDEV_G_FMT, name: "VIDIOC_SUBDEV_G_FMT")
     static let subdeviceGetFrameInterval = IoctlRequest(code: CV4L2_VIDIOC_SUBDEV_G_FRAME_INTERVAL,
                                                         name: "VIDIOC_SUBDEV_G_FRAME_INTERVAL")
+    static let subdeviceGetSelection = IoctlRequest(code: CV4L2_VIDIOC_SUBDEV_G_SELECTION, name: "VIDIOC_SUBDEV_G_SELECTION")
     static let mediaDeviceInfo = IoctlRequest(code: CV4L2_MEDIA_IOC_DEVICE_INFO, name: "MEDIA_IOC_DEVICE_INFO")
     static let mediaTopology = IoctlRequest(code: CV4L2_MEDIA_IOC_G_TOPOLOGY, name: "MEDIA_IOC_G_TOPOLOGY")
     static let getParameters = IoctlRequest(code: CV4L2_VIDIOC_G_PARM, name: "VIDIOC_G_PARM")

@@ -25,8 +25,8 @@ extension MediaDevice {
                           monotonicNanoseconds: monotonicNanoseconds)
     }
 
-    /// VIDIOC_SUBDEV_G_FMT (V4L2_SUBDEV_FORMAT_ACTIVE) of one pad with its frame interval, or nil
-    /// when the subdevice gives none for it.
+    /// VIDIOC_SUBDEV_G_FMT (V4L2_SUBDEV_FORMAT_ACTIVE) of one pad with its frame interval and
+    /// selection rectangles, or nil when the subdevice gives no format for it.
     private static func activeFormat(of subdevice: OwnedDescriptor, pad: UInt32) -> SubdeviceFormat? {
         var raw = v4l2_subdev_format()
         raw.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
@@ -43,6 +43,21 @@ extension MediaDevice {
             format.intervalNumerator = interval.interval.numerator
             format.intervalDenominator = interval.interval.denominator
         }
+        // Only pads that crop or compose have these (vimc's scaler sink); the others answer EINVAL.
+        format.cropBounds = selection(of: subdevice, pad: pad, target: .cropBounds)
+        format.crop = selection(of: subdevice, pad: pad, target: .crop)
+        format.composeBounds = selection(of: subdevice, pad: pad, target: .composeBounds)
+        format.compose = selection(of: subdevice, pad: pad, target: .compose)
         return format
+    }
+
+    /// VIDIOC_SUBDEV_G_SELECTION (active) of one target of a pad, or nil when the pad has none.
+    private static func selection(of subdevice: OwnedDescriptor, pad: UInt32, target: SelectionTarget) -> Rectangle? {
+        var raw = v4l2_subdev_selection()
+        raw.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        raw.pad = pad
+        raw.target = target.rawValue
+        guard (try? subdevice.ioctl(.subdeviceGetSelection, &raw)) != nil else { return nil }
+        return Rectangle(left: raw.r.left, top: raw.r.top, width: raw.r.width, height: raw.r.height)
     }
 }

@@ -4,23 +4,6 @@ import V4L2Vocabulary
 import Glibc
 #endif
 
-/// A rectangle of a selection (`struct v4l2_rect`).
-public struct Rectangle: Sendable, Equatable, CustomStringConvertible {
-    public var left: Int32
-    public var top: Int32
-    public var width: UInt32
-    public var height: UInt32
-
-    public init(left: Int32 = 0, top: Int32 = 0, width: UInt32, height: UInt32) {
-        self.left = left
-        self.top = top
-        self.width = width
-        self.height = height
-    }
-
-    public var description: String { "\(width)x\(height)@\(left),\(top)" }
-}
-
 /// A selection target (`V4L2_SEL_TGT_*`): for codecs, CROP on the OUTPUT queue is an encoder's
 /// visible rectangle of the raw frames, COMPOSE on the CAPTURE queue a decoder's visible
 /// rectangle of the decoded frames (dev-encoder.rst, dev-decoder.rst).

@@ -1,6 +1,7 @@
 /// The active format on a pad of a V4L2 subdevice (VIDIOC_SUBDEV_G_FMT, `struct
-/// v4l2_mbus_framefmt`) and its frame interval (VIDIOC_SUBDEV_G_FRAME_INTERVAL) where the
-/// subdevice has one: what `media-ctl -p` prints as `[fmt:SGRBG8_1X8/640x480 field:none ...]`.
+/// v4l2_mbus_framefmt`), its frame interval (VIDIOC_SUBDEV_G_FRAME_INTERVAL) and its crop and
+/// compose rectangles (VIDIOC_SUBDEV_G_SELECTION) where the subdevice has them: what `media-ctl -p`
+/// prints as `[fmt:SGRBG8_1X8/640x480 field:none ... crop:(0,0)/640x480]`.
 public struct SubdeviceFormat: Sendable, Equatable, Codable {
     /// MEDIA_BUS_FMT_* (`MediaBusCode` names it).
     public var code: UInt32
@@ -15,6 +16,11 @@ public struct SubdeviceFormat: Sendable, Equatable, Codable {
     /// The frame interval in seconds as numerator/denominator; 0/0 when the subdevice has none.
     public var intervalNumerator: UInt32
     public var intervalDenominator: UInt32
+    /// V4L2_SEL_TGT_CROP_BOUNDS, CROP, COMPOSE_BOUNDS and COMPOSE; nil where the pad has none.
+    public var cropBounds: Rectangle?
+    public var crop: Rectangle?
+    public var composeBounds: Rectangle?
+    public var compose: Rectangle?
 
     public init(code: UInt32, width: UInt32, height: UInt32, field: Field, colorspace: UInt32 = 0, ycbcrEncoding: UInt32 = 0,
                 quantization: UInt32 = 0, transferFunction: UInt32 = 0, intervalNumerator: UInt32 = 0,
@@ -33,7 +39,8 @@ public struct SubdeviceFormat: Sendable, Equatable, Codable {
 
     /// As media-ctl prints it inside its brackets: "fmt:SGRBG8_1X8/640x480 field:none colorspace:srgb
     /// xfer:srgb ycbcr:601 quantization:full-range" (fields at 0 left out; the colorimetry after
-    /// colorspace only with a colorspace).
+    /// colorspace only with a colorspace), then each rectangle on a line of its own
+    /// ("\n\t\t crop:(0,0)/640x480").
     public var mediaCtlDescription: String {
         var text = "fmt:\(MediaBusCode.name(code))/\(width)x\(height)"
         if intervalNumerator != 0 || intervalDenominator != 0 { text += "@\(intervalNumerator)/\(intervalDenominator)" }
@@ -43,6 +50,10 @@ public struct SubdeviceFormat: Sendable, Equatable, Codable {
             if transferFunction != 0 { text += " xfer:\(FormatNames.transferFunction(transferFunction))" }
             if ycbcrEncoding != 0 { text += " ycbcr:\(FormatNames.ycbcrEncoding(ycbcrEncoding))" }
             if quantization != 0 { text += " quantization:\(FormatNames.quantization(quantization))" }
+        }
+        let rectangles = [("crop.bounds", cropBounds), ("crop", crop), ("compose.bounds", composeBounds), ("compose", compose)]
+        for case let (name, rectangle?) in rectangles {
+            text += "\n\t\t \(name):(\(rectangle.left),\(rectangle.top))/\(rectangle.width)x\(rectangle.height)"
         }
         return text
     }

@@ -34,8 +34,10 @@ struct TopologyStoreTests {
                    MediaPad(id: 5, entityID: 4, flags: MediaPad.sinkFlag | MediaPad.mustConnectFlag, index: 0)],
             links: [MediaLink(id: 7, sourceID: 3, sinkID: 1, flags: MediaLink.interfaceLinkType | MediaLink.enabledFlag),
                     MediaLink(id: 8, sourceID: 2, sinkID: 5, flags: MediaLink.enabledFlag | MediaLink.immutableFlag)])
-        let format = SubdeviceFormat(code: 0x3001, width: 640, height: 480, field: .none, colorspace: 8, ycbcrEncoding: 1,
+        var format = SubdeviceFormat(code: 0x3001, width: 640, height: 480, field: .none, colorspace: 8, ycbcrEncoding: 1,
                                      quantization: 1, transferFunction: 2, intervalNumerator: 1, intervalDenominator: 30)
+        format.cropBounds = Rectangle(width: 640, height: 480)
+        format.crop = Rectangle(left: 8, top: -2, width: 320, height: 240)
         return MediaGraph(id: 1, path: "/dev/media2",
                           device: MediaDeviceInfo(driver: "vimc", model: "VIMC MDEV", serial: "", busInfo: "platform:vimc",
                                                   mediaVersion: 0x06_01_00, hardwareRevision: 0, driverVersion: 0x06_01_00),
@@ -64,7 +66,8 @@ struct TopologyStoreTests {
         #expect(SubdeviceFormat(code: 0x3001, width: 640, height: 480, field: .none, colorspace: 8).mediaCtlDescription
             == "fmt:SBGGR8_1X8/640x480 field:none colorspace:srgb")
         #expect(graph.padFormats[0].format.mediaCtlDescription
-            == "fmt:SBGGR8_1X8/640x480@1/30 field:none colorspace:srgb xfer:srgb ycbcr:601 quantization:full-range")
+            == "fmt:SBGGR8_1X8/640x480@1/30 field:none colorspace:srgb xfer:srgb ycbcr:601 quantization:full-range"
+                + "\n\t\t crop.bounds:(0,0)/640x480\n\t\t crop:(8,-2)/320x240")
     }
 
     @Test("recover rebuilds the media graph from the chunks alone")
@@ -91,8 +94,8 @@ struct TopologyStoreTests {
         // (005 redefines the gaps view, which it drops first, so the view may stay).
         let database = try SQLiteDatabase(path: path + "/index.sqlite", mode: .readWrite)
         for table in [
-            "deleted_chunks", "events",
-            "control_menus", "media_links", "media_pads", "media_interfaces", "media_entities", "media_streams", "media_devices",
+            "deleted_chunks", "events", "control_menus", "media_links", "media_pad_selections", "media_pads",
+            "media_interfaces", "media_entities", "media_streams", "media_devices",
         ] {
             try database.execute("DROP TABLE \(table)")
         }
