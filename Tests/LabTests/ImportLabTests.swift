@@ -34,7 +34,8 @@ extension Lab {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             _ = try camrecSucceeding(["export", recording, "--stream", "main", "--all", "-o", folder + "/f-{sequence}.raw"])
-            return try (0..<count).map { try Array(Data(contentsOf: URL(fileURLWithPath: folder + "/f-\($0).raw"))) }
+            // export writes {sequence} with six digits: f-000000.raw.
+            return try (0..<count).map { try Array(Data(contentsOf: URL(fileURLWithPath: folder + "/" + String(format: "f-%06d.raw", $0)))) }
         }
 
         @Test func rawAndHeadedCapturesOfVividImportBitExact() throws {
