@@ -37,8 +37,8 @@ public enum ImportedFrameLayout {
     public static func format(_ pixelFormat: PixelFormat, width: UInt32, height: UInt32) throws(ImportError) -> VideoFormat {
         let name = pixelFormat.description
         guard let layout = layouts[name] else {
-            throw .unsupportedFormat(name, remedy: "give one of \(knownFormats.joined(separator: ", ")), or import "
-                                     + "a compressed stream (MJPG, H264...) written with v4l2-ctl --stream-to-hdr")
+            throw .unsupportedFormat(name, remedy: "camrec imports the uncompressed formats \(knownFormats.joined(separator: ", ")) "
+                                     + "(not yet compressed streams such as MJPG or H264)")
         }
         guard (1...16384).contains(width), (1...16384).contains(height) else {
             throw .unsupportedFormat("\(name) \(width)x\(height)", remedy: "a side must be from 1 to 16384 pixels")

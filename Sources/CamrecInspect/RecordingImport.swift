@@ -12,7 +12,7 @@ public struct RecordingImport {
         case y4m
         /// `v4l2-ctl --stream-to`: raw frames back to back.
         case v4l2Raw = "v4l2-ctl"
-        /// `v4l2-ctl --stream-to --stream-to-hdr`: each frame and plane with its length.
+        /// `v4l2-ctl --stream-to-hdr FILE`: each frame and plane with its length.
         case v4l2WithHeaders = "v4l2-ctl-hdr"
     }
 

@@ -2,7 +2,7 @@ import V4L2Vocabulary
 
 /// Reads what `v4l2-ctl --stream-to FILE` wrote: frames back to back, each plane's bytes from its
 /// data offset to bytesused, with nothing between them (so every frame must be the format's size),
-/// or with `--stream-to-hdr`, each frame preceded by the id 'Vhdr' and each plane by its length
+/// or with `--stream-to-hdr FILE` instead, each frame preceded by the id 'Vhdr' and each plane by its length
 /// (big-endian 32-bit words, as v4l2-ctl writes them), so frames may differ in size.
 final class V4L2CtlStreamReader: ImportedFrameSource {
     let format: VideoFormat
@@ -28,7 +28,7 @@ final class V4L2CtlStreamReader: ImportedFrameSource {
             guard id == Self.frameHeaderID else {
                 throw .malformed(path: file.path, offset: file.offset - 4,
                                  reason: "frame \(frames) does not start with v4l2-ctl's 'Vhdr' id: a file without "
-                                    + "--stream-to-hdr headers imports without --headers")
+                                    + "--stream-to-hdr headers (v4l2-ctl --stream-to) imports with --type v4l2-ctl")
             }
         }
         for (index, layout) in format.planes.enumerated() {

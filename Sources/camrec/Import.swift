@@ -12,7 +12,7 @@ struct Import: ParsableCommand {
               y4m            YUV4MPEG2 (.y4m), as ffmpeg, mpv and `camrec export` write it: the size, rate and \
             chroma come from its header (4:2:0 becomes YU12, 4:2:2 422P, mono GREY)
               v4l2-ctl       raw frames back to back, as `v4l2-ctl --stream-to FILE` writes them: give --format
-              v4l2-ctl-hdr   `v4l2-ctl --stream-to FILE --stream-to-hdr`: each frame and plane with its length
+              v4l2-ctl-hdr   `v4l2-ctl --stream-to-hdr FILE`: each frame and plane with its length
             The frames keep their exact bytes; sequence numbers count from 0 and timestamps follow the frame \
             rate (the y4m header's, else --fps, else 30). The new recording is verified before camrec says it \
             is done; it replays paced into a device like any recording.

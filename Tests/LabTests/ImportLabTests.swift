@@ -60,7 +60,7 @@ extension Lab {
             let mplane = try LabNodes.vividMultiplanarCapture()
             let headed = folder + "/cap.hdr"
             let headedCapture = try runProgram(["v4l2-ctl", "-d", mplane, "--set-fmt-video", "width=320,height=180,pixelformat=NM12",
-                                                "--stream-mmap", "--stream-count", "4", "--stream-to", headed, "--stream-to-hdr"])
+                                                "--stream-mmap", "--stream-count", "4", "--stream-to-hdr", headed])
             try #require(headedCapture.status == 0, "\(headedCapture.output)")
             let expected = try #require(Self.framesWithHeaders(try Array(Data(contentsOf: URL(fileURLWithPath: headed))), planes: 2))
             #expect(expected.count == 4)
