@@ -30,7 +30,7 @@ extension Lab {
             let synthetic = disk + "/synthetic.camrec"
             let vivid = disk + "/vivid.camrec"
             let vividNode = try LabNodes.vividCapture()
-            let syntheticCeiling = 34 << 20
+            let syntheticCeiling = 40 << 20
             let vividCeiling = 64 << 20  // the default
             // The synthetic camera's sensor noise barely compresses: at 320x180 and 5 fps it needs more
             // than a 128 KB/s disk takes (vivid adds its own), so the recorder must drop. One worker
@@ -38,7 +38,7 @@ extension Lab {
             // to run it on time would look like starvation.
             let recordings = [
                 try BackgroundProgram([CamrecExecutable.path, "record", "--synthetic", "--synthetic-size", "320x180",
-                                       "--synthetic-fps", "5", "-o", synthetic, "--duration", "60", "--max-memory", "34MiB",
+                                       "--synthetic-fps", "5", "-o", synthetic, "--duration", "60", "--max-memory", "40MiB",
                                        "--workers", "1"]),
                 try BackgroundProgram([CamrecExecutable.path, "record", "-d", vividNode + ":320x180:YUYV",
                                        "-o", vivid, "--duration", "60", "--workers", "1", "--buffers", "8"]),
