@@ -109,6 +109,13 @@ struct StreamTimeline: Sendable {
         }
     }
 
+    /// The bucket of `timestamp` in `start..<start+span` cut into `buckets`: 0 <= (timestamp - start) /
+    /// span < 1, so a number below `buckets`; clamped for rounding, and 0 should it not be finite.
+    private static func bucket(of timestamp: Int64, start: Int64, span: Double, buckets: Int) -> Int {
+        let position = ((Double(timestamp) - Double(start)) / span * Double(buckets)).rounded(.down)
+        return min(buckets - 1, max(0, Int(exactly: position) ?? 0))
+    }
+
     /// Per-bucket figures of `from..<to` cut into `buckets` equal spans.
     func summary(from start: Int64, to end: Int64, buckets: Int) -> [TimelineBucket] {
         guard buckets > 0, end > start else { return [] }
@@ -121,9 +128,7 @@ struct StreamTimeline: Sendable {
         var index = firstIndex(atOrAfter: start)
         while index < timestamps.count, timestamps[index] < end {
             let timestamp = timestamps[index]
-            // 0 <= (timestamp - start) / span < 1 and span > 0: a finite number below `buckets`;
-            // clamped for rounding.
-            let bucket = min(buckets - 1, max(0, Int((Double(timestamp) - Double(start)) / span * Double(buckets))))
+            let bucket = Self.bucket(of: timestamp, start: start, span: span, buckets: buckets)
             result[bucket].buffers += 1
             switch statuses[index] {
             case .error: result[bucket].errors += 1
@@ -143,8 +148,7 @@ struct StreamTimeline: Sendable {
         }
         for timestamp in recorderDropTimestamps {
             guard timestamp >= start, timestamp < end else { continue }
-            let bucket = min(buckets - 1, max(0, Int((Double(timestamp) - Double(start)) / span * Double(buckets))))
-            result[bucket].recorderDrops += 1
+            result[Self.bucket(of: timestamp, start: start, span: span, buckets: buckets)].recorderDrops += 1
         }
         return result
     }
